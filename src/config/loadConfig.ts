@@ -16,7 +16,12 @@ type TopLevelKey = keyof z.infer<typeof configSchema>;
 const topLevelKeys = Object.keys(configSchema.shape) as TopLevelKey[];
 
 /** Variables in the WPSLINK_ namespace that are read by scripts or tools, not by the config. */
-const nonConfigVariables = new Set(["WPSLINK_FROM_SOURCE", "WPSLINK_SKIP_BROWSER", "WPSLINK_CONFIG"]);
+const nonConfigVariables = new Set([
+  "WPSLINK_FROM_SOURCE",
+  "WPSLINK_SKIP_BROWSER",
+  "WPSLINK_CONFIG",
+  "WPSLINK_TEST_CA_DIR",
+]);
 
 export function envName(key: string): string {
   return "WPSLINK_" + key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
