@@ -1,7 +1,7 @@
 // Test helpers for the event-handler tests: an HTTP upstream that counts its open connections,
 // a dispatcher wired to a direct dialer, connection contexts, and a bounded wait.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { AccessKeyRing } from "../../../src/dataplane/domain/accessKeys.js";
 import type { EventHandlerSettings, HubSettings } from "../../../src/dataplane/domain/hubSettings.js";
 import type { EventConnectionContext } from "../../../src/dataplane/ports/upstreamEvents.js";
@@ -33,7 +33,7 @@ export interface CountedServer {
 
 /** Listens on 127.0.0.1:0 and counts connections. */
 export async function listenCounted(server: http.Server): Promise<CountedServer> {
-  const sockets = new Set<import("node:net").Socket>();
+  const sockets = new Set<Socket>();
   let accepted = 0;
   server.on("connection", (socket) => {
     accepted++;
