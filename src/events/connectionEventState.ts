@@ -6,6 +6,8 @@ import { CookieJar } from "./cookieJar.js";
 export interface ConnectionEventState {
   nextEventId: number;
   readonly cookies: CookieJar;
+  /** Settles when the connection's latest fire-and-forget event is done (keeps them in order). */
+  lastFireAndForget: Promise<void>;
 }
 
 export class ConnectionEventStates {
@@ -14,7 +16,7 @@ export class ConnectionEventStates {
   get(connectionId: string): ConnectionEventState {
     let state = this.states.get(connectionId);
     if (!state) {
-      state = { nextEventId: 0, cookies: new CookieJar() };
+      state = { nextEventId: 0, cookies: new CookieJar(), lastFireAndForget: Promise.resolve() };
       this.states.set(connectionId, state);
     }
     return state;

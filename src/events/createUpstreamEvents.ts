@@ -98,8 +98,14 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
       return;
     }
     const eventId = states.nextId(context.connectionId, false);
+    // `disconnected` waits for the same connection's `connected` so the upstream sees them in order.
+    const state = states.get(context.connectionId);
+    const previous = state.lastFireAndForget;
+    let markDone = (): void => undefined;
+    const done = new Promise<void>((resolve) => (markDone = resolve));
     const job = async (): Promise<void> => {
       try {
+        await previous;
         const result = await delivery.send(routed, {
           context,
           eventName: event,
@@ -113,10 +119,13 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
           traceFailure(context, event, `the event handler answered ${result.response.status}`);
         }
       } finally {
+        markDone();
         after?.();
       }
     };
-    if (!queue.offer(routed.url.origin, job)) {
+    if (queue.offer(routed.url.origin, job)) {
+      state.lastFireAndForget = done;
+    } else {
       trace.publish({
         category: "upstream",
         kind: "upstream.dropped",
