@@ -3,6 +3,7 @@
 // events (`connect`, user events) return the upstream's verdict; `connected` and `disconnected`
 // are queued per upstream host and never delay the client. Every connection goes out through
 // the given egress dialer.
+import { setMaxListeners } from "node:events";
 import type { AccessKeyRing } from "../dataplane/domain/accessKeys.js";
 import type { HubSettingsSource } from "../dataplane/domain/hubSettings.js";
 import type { MessagePayload } from "../dataplane/domain/messages.js";
@@ -54,6 +55,8 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
   const settings = resolveUpstreamSettings(options.settings);
   const { trace, resourceName } = options;
   const shutdown = new AbortController();
+  // Every call in flight listens for shutdown; there may be thousands.
+  setMaxListeners(0, shutdown.signal);
   const pool = new UpstreamClientPool({
     dialer: options.dialer,
     maxConnectionsPerOrigin: settings.maxConnectionsPerOrigin,
