@@ -1,0 +1,164 @@
+// The emulated network: address plan, loopback aliases, VNets, private endpoints and the private
+// DNS zone, resolution from inside a resource.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  aliasForPublicOutbound,
+  aliasForVnetAddress,
+  identifyPeer,
+  ipv4InCidr,
+  privateEndpointAddress,
+  vnetAddresses,
+} from "../../src/network/addressPlan.js";
+import { verifyLoopbackAliases } from "../../src/network/loopbackAliases.js";
+import { ManagedNetwork } from "../../src/network/managedNetwork.js";
+import { explainRoute } from "../../src/network/routeIntrospection.js";
+
+const wps =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contoso/providers/Microsoft.SignalRService/webPubSub/contoso-webpubsub";
+const other =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contoso/providers/Microsoft.SignalRService/webPubSub/other";
+const site =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contoso/providers/Microsoft.Web/sites/contoso-func";
+
+describe("address plan", () => {
+  it("gives each VNet a /16 with the service and endpoint subnets inside", () => {
+    const plan = vnetAddresses(7);
+    assert.equal(plan.addressSpace, "10.7.0.0/16");
+    assert.equal(plan.serviceAddress, "10.7.0.4");
+    assert.ok(ipv4InCidr(plan.serviceAddress, plan.serviceSubnet));
+    assert.equal(privateEndpointAddress(7, 0), "10.7.1.4");
+    assert.ok(ipv4InCidr(privateEndpointAddress(7, 249), plan.privateEndpointSubnet));
+    assert.throws(() => privateEndpointAddress(7, 250), RangeError);
+    assert.throws(() => vnetAddresses(0), RangeError);
+    assert.throws(() => vnetAddresses(151), RangeError);
+  });
+
+  it("maps VNet and public outbound addresses to loopback aliases and back", () => {
+    assert.equal(aliasForVnetAddress("10.7.0.4"), "127.107.0.4");
+    assert.deepEqual(identifyPeer("127.107.0.4"), { kind: "vnet", vnetIndex: 7, address: "10.7.0.4" });
+    assert.deepEqual(identifyPeer("::ffff:127.107.1.9"), { kind: "vnet", vnetIndex: 7, address: "10.7.1.9" });
+    assert.equal(aliasForPublicOutbound(7), "127.99.0.7");
+    assert.deepEqual(identifyPeer("127.99.0.7"), {
+      kind: "publicOutbound",
+      vnetIndex: 7,
+      address: vnetAddresses(7).publicOutboundAddress,
+    });
+    assert.deepEqual(identifyPeer("127.0.0.1"), { kind: "internet", address: "127.0.0.1" });
+    assert.deepEqual(identifyPeer("::1"), { kind: "internet", address: "::1" });
+    assert.throws(() => aliasForVnetAddress("192.168.0.1"), RangeError);
+  });
+
+  it("can open connections from the aliases on this host", async () => {
+    await verifyLoopbackAliases();
+  });
+});
+
+describe("managed network", () => {
+  it("keeps one VNet per resource, stable and distinct", () => {
+    const network = new ManagedNetwork();
+    const a = network.attachResource(wps);
+    const b = network.attachResource(other);
+    assert.notEqual(a.addresses.index, b.addresses.index);
+    assert.equal(network.attachResource(wps.toUpperCase()), a);
+    // A fresh network derives the same numbers from the ids.
+    assert.equal(new ManagedNetwork().attachResource(wps).addresses.index, a.addresses.index);
+    assert.throws(() => network.attachResource("/x", a.addresses.index), /already belongs/);
+    assert.equal(network.resourceOfAddress(a.addresses.serviceAddress), wps);
+  });
+
+  it("hands out endpoint addresses, restores given ones and refuses foreign ones", () => {
+    const network = new ManagedNetwork();
+    const vnet = network.attachResource(wps, 3);
+    const first = network.addPrivateEndpoint(wps, {
+      name: "a",
+      targetResourceId: site,
+      siteName: "x",
+      groupId: "sites",
+    });
+    const second = network.addPrivateEndpoint(wps, {
+      name: "b",
+      targetResourceId: site,
+      siteName: "y",
+      groupId: "sites",
+    });
+    assert.equal(first.address, "10.3.1.4");
+    assert.equal(second.address, "10.3.1.5");
+    assert.equal(first.status, "Pending");
+    network.removePrivateEndpoint(wps, "a");
+    const third = network.addPrivateEndpoint(wps, {
+      name: "c",
+      targetResourceId: site,
+      siteName: "z",
+      groupId: "sites",
+    });
+    assert.equal(third.address, "10.3.1.4");
+    assert.throws(
+      () =>
+        network.addPrivateEndpoint(wps, {
+          name: "d",
+          targetResourceId: site,
+          siteName: "z",
+          groupId: "sites",
+          address: "10.4.1.4",
+        }),
+      /not a private endpoint address/,
+    );
+    assert.equal(vnet.endpoints().length, 2);
+  });
+
+  it("resolves a site publicly until its endpoint is approved, privately after, publicly again on reject", () => {
+    const network = new ManagedNetwork({ siteExists: (name) => name === "contoso-func" });
+    const vnet = network.attachResource(wps, 1);
+    const host = "contoso-func.azurewebsites.net";
+    let changes = 0;
+    const stop = network.onRoutesChanged(wps, () => changes++);
+    network.addPrivateEndpoint(wps, {
+      name: "spe",
+      targetResourceId: site,
+      siteName: "contoso-func",
+      groupId: "sites",
+    });
+    const before = network.resolve(wps, host);
+    assert.ok(before.found);
+    assert.equal(before.path, "public");
+    assert.match(before.reason, /Pending/);
+    assert.deepEqual(vnet.dnsZone.records(), []);
+
+    network.setPrivateEndpointStatus(wps, "spe", "Approved");
+    const approved = network.resolve(wps, host);
+    assert.ok(approved.found);
+    assert.equal(approved.path, "private");
+    assert.equal(approved.address, "10.1.1.4");
+    assert.deepEqual(
+      vnet.dnsZone.records().map((r) => `${r.name} ${r.type} ${r.value}`),
+      [
+        "contoso-func.azurewebsites.net CNAME contoso-func.privatelink.azurewebsites.net",
+        "contoso-func.privatelink.azurewebsites.net A 10.1.1.4",
+        "contoso-func.scm.privatelink.azurewebsites.net A 10.1.1.4",
+      ],
+    );
+    // Other resources and the outside world still see the public address.
+    const outside = network.resolve(undefined, host);
+    assert.ok(outside.found);
+    assert.equal(outside.path, "public");
+    assert.equal(explainRoute(network, wps, host).sourceAddress, "10.1.0.4");
+
+    network.setPrivateEndpointStatus(wps, "spe", "Rejected");
+    const rejected = network.resolve(wps, host);
+    assert.ok(rejected.found);
+    assert.equal(rejected.path, "public");
+    assert.deepEqual(vnet.dnsZone.records(), []);
+    network.setPrivateEndpointStatus(wps, "spe", "Approved");
+    network.removePrivateEndpoint(wps, "spe");
+    assert.deepEqual(vnet.dnsZone.records(), []);
+    assert.equal(changes, 4);
+    stop();
+
+    const missing = network.resolve(wps, "nobody.azurewebsites.net");
+    assert.equal(missing.found, false);
+    const plain = network.resolve(wps, "example.org");
+    assert.ok(plain.found);
+    assert.equal(plain.path, "direct");
+  });
+});
