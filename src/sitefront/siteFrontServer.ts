@@ -1,0 +1,273 @@
+// The emulated App Service front end: HTTPS (`*.azurewebsites.net` from the local CA) and HTTP
+// listeners that route by Host to each site's backend URL. Every request passes the access gate,
+// which reads the network path from the TCP peer address (see src/network/addressPlan.ts); the
+// request is then proxied with App Service's forwarding headers over keep-alive connections.
+import http from "node:http";
+import https from "node:https";
+import type net from "node:net";
+import { Pool } from "undici";
+import type { ServerCertificate } from "../pki/localCa.js";
+import type { TraceBus } from "../trace/traceBus.js";
+import type { SiteFrontEndpoint } from "../network/routingDialer.js";
+import { siteNameOfHost } from "../network/privateDnsZone.js";
+import { decideAccess, type AccessDecision } from "./accessGate.js";
+import { badGatewayPage, forbiddenPage, noBackendPage, notFoundPage, stoppedPage } from "./responsePages.js";
+import { SiteRequestLog, type SiteRequestLogEntry } from "./requestLog.js";
+import type { SiteDirectory, SiteEntry } from "./siteDirectory.js";
+
+export interface SiteFrontOptions {
+  readonly directory: SiteDirectory;
+  /** Certificate for `*.azurewebsites.net` (from `localCa.issue(siteFrontCertificateNames)`). */
+  readonly certificate: ServerCertificate;
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly trace?: TraceBus;
+  /** Extra CA trusted when a backend URL is https (the local CA). */
+  readonly backendCa?: string;
+  /** Keep-alive connections per backend origin. Default 64. */
+  readonly connectionsPerBackend?: number;
+  readonly logCapacityPerSite?: number;
+}
+
+export interface SiteFront {
+  start(): Promise<SiteFrontEndpoint>;
+  /** Where it listens (after start). */
+  endpoint(): SiteFrontEndpoint | undefined;
+  requestLog(site: string): SiteRequestLogEntry[];
+  close(): Promise<void>;
+}
+
+/** Names to put in the front end's certificate. */
+export const siteFrontCertificateNames = [
+  "*.azurewebsites.net",
+  "*.scm.azurewebsites.net",
+  "azurewebsites.net",
+];
+
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "host",
+  // The front end sets these itself; whatever a caller sends is dropped (never trusted).
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "client-ip",
+  "x-client-ip",
+]);
+
+const htmlType = { "content-type": "text/html; charset=utf-8" };
+
+export function createSiteFront(options: SiteFrontOptions): SiteFront {
+  const log = new SiteRequestLog(options.logCapacityPerSite);
+  const pools = new Map<string, Pool>();
+  const servers: (http.Server | https.Server)[] = [];
+  let listening: SiteFrontEndpoint | undefined;
+
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: options.connectionsPerBackend ?? 64,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        headersTimeout: 120_000,
+        bodyTimeout: 120_000,
+        ...(options.backendCa ? { connect: { ca: options.backendCa } } : {}),
+      });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+
+  const record = (
+    site: SiteEntry,
+    request: http.IncomingMessage,
+    decision: AccessDecision,
+    status: number,
+    started: number,
+    reason?: string,
+  ): void => {
+    const entry: SiteRequestLogEntry = {
+      time: Date.now(),
+      method: request.method ?? "GET",
+      url: request.url ?? "/",
+      sourceAddress: decision.sourceAddress,
+      path: decision.path,
+      status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(reason ? { reason } : {}),
+    };
+    log.add(site.name, entry);
+    options.trace?.publish({
+      category: "site",
+      kind: reason ? "site.refused" : "site.request",
+      resource: site.resourceId,
+      details: { site: site.name, ...entry },
+    });
+  };
+
+  const handle = (
+    proto: "http" | "https",
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ): void => {
+    const started = performance.now();
+    const host = (request.headers.host ?? "").replace(/:\d+$/, "");
+    const siteName = siteNameOfHost(host);
+    const site = siteName === undefined ? undefined : options.directory.findSite(siteName);
+    if (!site) {
+      request.resume();
+      response.writeHead(404, htmlType).end(notFoundPage(host || "(no Host header)"));
+      return;
+    }
+    const socket = request.socket;
+    const decision = decideAccess(site, socket.remoteAddress ?? "");
+    if (!decision.allowed) {
+      request.resume();
+      response.writeHead(403, { ...htmlType, "x-ms-forbidden-ip": decision.sourceAddress });
+      response.end(forbiddenPage(decision.reason));
+      record(site, request, decision, 403, started, decision.reason);
+      return;
+    }
+    if (site.state === "Stopped") {
+      request.resume();
+      response.writeHead(403, htmlType).end(stoppedPage(site.name));
+      record(site, request, decision, 403, started, "the site is stopped");
+      return;
+    }
+    if (!site.backendUrl) {
+      request.resume();
+      response.writeHead(503, htmlType).end(noBackendPage(site.name));
+      record(site, request, decision, 503, started, "the site has no backend URL");
+      return;
+    }
+    proxy(proto, request, response, site, site.backendUrl, decision, started);
+  };
+
+  const proxy = (
+    proto: "http" | "https",
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    site: SiteEntry,
+    backendUrl: string,
+    decision: AccessDecision,
+    started: number,
+  ): void => {
+    const backend = new URL(backendUrl);
+    const headers: Record<string, string | string[]> = {};
+    const raw = request.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = (raw[i] ?? "").toLowerCase();
+      if (hopByHop.has(name)) continue;
+      const value = raw[i + 1] ?? "";
+      const existing = headers[name];
+      if (existing === undefined) headers[name] = value;
+      else if (Array.isArray(existing)) existing.push(value);
+      else headers[name] = [existing, value];
+    }
+    headers.host = request.headers.host ?? `${site.name}.azurewebsites.net`;
+    headers["x-forwarded-for"] = decision.sourceAddress;
+    headers["x-forwarded-proto"] = proto;
+    headers["client-ip"] = `${decision.sourceAddress}:${request.socket.remotePort ?? 0}`;
+    headers["x-client-ip"] = decision.sourceAddress;
+    const prefix = backend.pathname === "/" ? "" : backend.pathname.replace(/\/$/, "");
+    const method = request.method ?? "GET";
+    const hasBody = method !== "GET" && method !== "HEAD";
+    let status = 502;
+    poolFor(backend.origin).stream(
+      {
+        path: prefix + (request.url ?? "/"),
+        method,
+        headers,
+        body: hasBody ? request : null,
+      },
+      ({ statusCode, headers: answer }) => {
+        status = statusCode;
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer)) {
+          if (
+            value === undefined ||
+            name === "connection" ||
+            name === "keep-alive" ||
+            name === "transfer-encoding"
+          ) {
+            continue;
+          }
+          out[name] = value;
+        }
+        response.writeHead(statusCode, out);
+        return response;
+      },
+      (error) => {
+        if (error) {
+          if (!response.headersSent) {
+            response.writeHead(502, htmlType).end(badGatewayPage(site.name, error.message));
+          } else {
+            response.destroy();
+          }
+          record(site, request, decision, 502, started, `backend error: ${error.message}`);
+          return;
+        }
+        record(site, request, decision, status, started);
+      },
+    );
+    if (!hasBody) request.resume();
+  };
+
+  const refuseUpgrade = (_request: http.IncomingMessage, socket: net.Socket): void => {
+    socket.end(
+      "HTTP/1.1 501 Not Implemented\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n" +
+        "WebSocket upgrades through the wpslink site front end are not implemented\n",
+    );
+  };
+
+  const listen = (server: http.Server | https.Server, port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, options.host, () => {
+        server.off("error", reject);
+        resolve((server.address() as net.AddressInfo).port);
+      });
+    });
+
+  return {
+    async start() {
+      const plain = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => handle("http", req, res));
+      const secure = https.createServer(
+        { key: options.certificate.key, cert: options.certificate.cert, keepAliveTimeout: 65_000 },
+        (req, res) => handle("https", req, res),
+      );
+      for (const server of [plain, secure]) {
+        server.on("upgrade", refuseUpgrade);
+        servers.push(server);
+      }
+      const httpPort = await listen(plain, options.httpPort);
+      const httpsPort = await listen(secure, options.httpsPort);
+      listening = { host: options.host, httpPort, httpsPort };
+      return listening;
+    },
+    endpoint: () => listening,
+    requestLog: (site) => log.entries(site),
+    async close() {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      pools.clear();
+      listening = undefined;
+    },
+  };
+}
