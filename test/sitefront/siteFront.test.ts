@@ -3,7 +3,7 @@
 // the TCP connection, and the forwarding headers follow it.
 import assert from "node:assert/strict";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Client } from "undici";
 import type { DialRoute } from "../../src/network/egressDialer.js";
