@@ -33,14 +33,18 @@ export function acceptedAudiences(request: IncomingMessage): Set<string> {
     const withoutQuery = origin + target.split("?")[0];
     for (const url of [full, withoutQuery]) {
       accepted.add(url.toLowerCase());
-      try {
-        accepted.add(decodeURIComponent(url).toLowerCase());
-      } catch {
-        // Not decodable: only the raw form can match.
-      }
+      accepted.add(decodedOnce(url).toLowerCase());
     }
   }
   return accepted;
+}
+
+function decodedOnce(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function bearerToken(request: IncomingMessage): string {
@@ -91,7 +95,9 @@ export async function authenticateRestRequest(
   if (!payload) throw refuse.unauthorized(describeVerifyFailure(lastError));
   const audiences = typeof payload.aud === "string" ? [payload.aud] : (payload.aud ?? []);
   const accepted = acceptedAudiences(request);
-  if (!audiences.some((aud) => accepted.has(aud.toLowerCase()))) {
+  if (
+    !audiences.some((aud) => accepted.has(aud.toLowerCase()) || accepted.has(decodedOnce(aud).toLowerCase()))
+  ) {
     const expected = `${(request.socket as Partial<TLSSocket>).encrypted ? "https" : "http"}://${request.headers.host ?? ""}${request.url ?? ""}`;
     throw refuse.unauthorized(
       `The token's audience ${JSON.stringify(payload.aud ?? null)} does not match the request URL '${expected}'.`,
