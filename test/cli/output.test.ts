@@ -99,7 +99,7 @@ test("table: a command's transformer applies unless --query is given", () => {
   assert.match(table, /^Name {10}Location {4}State {4}ResourceGroup {4}DefaultHostName {17}AppServicePlan\n/);
   assert.match(
     table,
-    /contoso-func  eastus      Running  contoso          contoso-func\.azurewebsites\.net  plan1\n$/,
+    /contoso-func {2}eastus {6}Running {2}contoso {10}contoso-func\.azurewebsites\.net {2}plan1\n$/,
   );
 });
 
