@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WPSLINK_SKIP_BROWSER=1 bash scripts/setup.sh
 npx tsc -p tsconfig.json
+node --import tsx scripts/build-portal.ts --no-check
 exec node bin/wpslink.js start "$@"

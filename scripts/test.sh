@@ -6,6 +6,7 @@ bash scripts/setup.sh
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 npx eslint .
 npx tsc -p tsconfig.json
+node --import tsx scripts/build-portal.ts
 # One CA for the whole run: test processes trust it, and wpslink workspaces made by tests reuse it.
 export WPSLINK_TEST_CA_DIR="$PWD/test-artifacts/ca"
 NODE_EXTRA_CA_CERTS="$(node --import tsx scripts/make-test-ca.ts "$WPSLINK_TEST_CA_DIR")"
