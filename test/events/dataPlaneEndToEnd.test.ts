@@ -1,7 +1,5 @@
 // End to end: real @azure/web-pubsub-client clients against the data plane server wired to the
-// event dispatcher, with an upstream written with @azure/web-pubsub-express. The data plane
-// server is built by another engineer; until `src/dataplane/server/dataPlaneServer.ts` is on
-// main these tests are reported as skipped (never as passed).
+// event dispatcher, with an upstream written with @azure/web-pubsub-express.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, it } from "node:test";
@@ -9,10 +7,7 @@ import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { WebPubSubEventHandler } from "@azure/web-pubsub-express";
 import express from "express";
-import type { AccessKeyRing } from "../../src/dataplane/domain/accessKeys.js";
-import type { HubSettingsSource } from "../../src/dataplane/domain/hubSettings.js";
-import type { UpstreamEvents } from "../../src/dataplane/ports/upstreamEvents.js";
-import type { TraceBus } from "../../src/trace/traceBus.js";
+import { createDataPlaneServer, type DataPlaneServer } from "../../src/dataplane/server/dataPlaneServer.js";
 import {
   createHarness,
   listenCounted,
@@ -21,39 +16,10 @@ import {
   type Harness,
 } from "./support/upstreamHarness.js";
 
-/** The part of `createDataPlaneServer` these tests use. */
-interface DataPlaneServer {
-  start?(): Promise<{ httpPort: number }>;
-  close(): Promise<void>;
-}
-type CreateDataPlaneServer = (options: {
-  resourceName: string;
-  keys: AccessKeyRing;
-  hubSettings: HubSettingsSource;
-  upstream: UpstreamEvents;
-  trace: TraceBus;
-  host: string;
-  httpPort: number;
-  publicHostname: string;
-}) => DataPlaneServer;
+// Short keep-alive timers: the client SDK's timers keep the process alive for one interval after stop().
+const clientOptions = { autoReconnect: false, keepAliveIntervalInMs: 1000, keepAliveTimeoutInMs: 3000 };
 
-async function loadDataPlane(): Promise<CreateDataPlaneServer | null> {
-  const modulePath = "../../src/dataplane/server/dataPlaneServer.js";
-  try {
-    const loaded = (await import(modulePath)) as { createDataPlaneServer?: CreateDataPlaneServer };
-    return loaded.createDataPlaneServer ?? null;
-  } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    // Only the server module itself being absent means "not landed"; anything else is a failure.
-    if (code === "ERR_MODULE_NOT_FOUND" && String(message).includes("dataPlaneServer")) return null;
-    throw error;
-  }
-}
-
-const createDataPlaneServer = await loadDataPlane();
-const skip = createDataPlaneServer ? false : "the data plane server is not on main yet";
-
-describe("clients, data plane and upstream together", { skip }, () => {
+describe("clients, data plane and upstream together", () => {
   let upstream: CountedServer;
   let harness: Harness;
   let server: DataPlaneServer;
@@ -74,8 +40,7 @@ describe("clients, data plane and upstream together", { skip }, () => {
         systemEvents: ["connect", "connected", "disconnected"],
       },
     ]);
-    const create = createDataPlaneServer as CreateDataPlaneServer;
-    server = create({
+    server = createDataPlaneServer({
       resourceName: "contoso-webpubsub",
       keys: harness.keys,
       hubSettings: {
@@ -92,7 +57,7 @@ describe("clients, data plane and upstream together", { skip }, () => {
       httpPort: 0,
       publicHostname: "localhost",
     });
-    const started = server.start ? await server.start() : { httpPort: 0 };
+    const started = await server.start();
     const endpoint = `http://localhost:${started.httpPort}`;
     eventHandler = new WebPubSubEventHandler("chat", {
       allowedEndpoints: [endpoint],
@@ -129,7 +94,7 @@ describe("clients, data plane and upstream together", { skip }, () => {
     userId: string,
   ): Promise<{ client: WebPubSubClient; connectedUserId: Promise<string> }> {
     const { url } = await serviceClient.getClientAccessToken({ userId });
-    const client = new WebPubSubClient(url, { autoReconnect: false });
+    const client = new WebPubSubClient(url, clientOptions);
     clients.push(client);
     const connectedUserId = new Promise<string>((resolve) =>
       client.on("connected", (e) => resolve(e.userId)),
@@ -153,7 +118,7 @@ describe("clients, data plane and upstream together", { skip }, () => {
 
   it("a connect refused by the upstream fails the client's start", async () => {
     const { url } = await serviceClient.getClientAccessToken({ userId: "mallory" });
-    const client = new WebPubSubClient(url, { autoReconnect: false });
+    const client = new WebPubSubClient(url, clientOptions);
     clients.push(client);
     await assert.rejects(client.start());
   });
