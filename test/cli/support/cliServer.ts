@@ -1,0 +1,69 @@
+// A real management server on loopback for the CLI tests, built from the committed factories
+// (store, token issuer, ARM runtime, HTTPS listener), plus a workspace whose runtime.json points
+// at it, so the CLI finds it and trusts its CA the way it does with `wpslink start`.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadOrCreateLocalCa } from "../../../src/pki/localCa.js";
+import { openSqliteStore } from "../../../src/store/sqliteStore.js";
+import { createBearerAuthenticator } from "../../../src/arm/auth/bearerAuthenticator.js";
+import { createLocalTokenIssuer } from "../../../src/arm/auth/localTokenIssuer.js";
+import { createArmRuntime, type ArmRuntime } from "../../../src/arm/runtime/armRuntime.js";
+import { createManagementServer } from "../../../src/arm/managementServer.js";
+import { writeRuntimeFile } from "../../../src/config/runtimeFile.js";
+import { runCli, type CliRun } from "../../../src/cli/az/program.js";
+
+export interface CliServer {
+  readonly url: string;
+  readonly workspace: string;
+  readonly caPath: string;
+  /** Environment for CLI runs: finds the server through the workspace only. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Runs `wpslink <args>` in-process against this server. */
+  cli(...args: string[]): Promise<CliRun>;
+  close(): Promise<void>;
+}
+
+export async function startCliServer(
+  register: (runtime: ArmRuntime) => void = () => undefined,
+): Promise<CliServer> {
+  const ca = loadOrCreateLocalCa(process.env.WPSLINK_TEST_CA_DIR ?? null);
+  const store = openSqliteStore({ path: ":memory:" });
+  const issuer = await createLocalTokenIssuer(store);
+  const runtime = createArmRuntime({
+    store,
+    authenticator: createBearerAuthenticator({ issuer, acceptAnyBearer: false }),
+    pageSize: 2,
+  });
+  register(runtime);
+  await runtime.recover();
+  const server = createManagementServer({
+    host: "127.0.0.1",
+    port: 0,
+    tls: ca.issue(["localhost", "127.0.0.1"]),
+    arm: runtime,
+    tokenIssuer: issuer,
+  });
+  await server.start();
+  const workspace = mkdtempSync(join(tmpdir(), "wpslink-cli-"));
+  writeRuntimeFile(workspace, {
+    pid: process.pid,
+    managementUrl: server.url,
+    caCertPath: ca.certPath,
+    startedAt: new Date().toISOString(),
+  });
+  // No NODE_EXTRA_CA_CERTS: the CLI must trust the CA named in runtime.json on its own.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, WPSLINK_LOCATION: workspace };
+  return {
+    url: server.url,
+    workspace,
+    caPath: ca.certPath,
+    env,
+    cli: (...args) => runCli(args, { env, cwd: workspace }),
+    async close() {
+      await server.close();
+      await store.close();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
