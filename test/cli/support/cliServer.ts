@@ -1,7 +1,7 @@
 // A real management server on loopback for the CLI tests, built from the committed factories
 // (store, token issuer, ARM runtime, HTTPS listener), plus a workspace whose runtime.json points
 // at it, so the CLI finds it and trusts its CA the way it does with `wpslink start`.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOrCreateLocalCa } from "../../../src/pki/localCa.js";
@@ -46,10 +46,12 @@ export async function startCliServer(
   });
   await server.start();
   const workspace = mkdtempSync(join(tmpdir(), "wpslink-cli-"));
+  const caPath = join(workspace, "ca.pem");
+  writeFileSync(caPath, ca.certPem);
   writeRuntimeFile(workspace, {
     pid: process.pid,
     managementUrl: server.url,
-    caCertPath: ca.certPath,
+    caCertPath: caPath,
     startedAt: new Date().toISOString(),
   });
   // No NODE_EXTRA_CA_CERTS: the CLI must trust the CA named in runtime.json on its own.
@@ -57,7 +59,7 @@ export async function startCliServer(
   return {
     url: server.url,
     workspace,
-    caPath: ca.certPath,
+    caPath,
     env,
     cli: (...args) => runCli(args, { env, cwd: workspace }),
     async close() {
