@@ -67,8 +67,9 @@ export interface SiteProperties {
   serverFarmId?: string;
   publicNetworkAccess?: string | null;
   sku?: string;
-  /** wpslink: where the site front end forwards requests (the user's own app). */
+  /** Where the site front end forwards requests (the user's own app), if the API reports it directly. */
   backendUrl?: string;
+  siteConfig?: Record<string, unknown>;
   hostNames?: string[];
   outboundIpAddresses?: string;
   inboundIpAddress?: string;

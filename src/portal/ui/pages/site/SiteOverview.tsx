@@ -22,6 +22,23 @@ import type { BladeProps } from "../ResourcePage.js";
 /** The select's value for the three states of `publicNetworkAccess` (unset is its own choice). */
 const unset = "(not set)";
 
+/** wpslink keeps a site's backend URL in this app setting (an emulator extension). */
+const backendUrlSetting = "WPSLINK_BACKEND_URL";
+
+interface AppSetting {
+  name?: string;
+  value?: string;
+}
+
+function appSettingsOf(p: SiteProperties): AppSetting[] {
+  const settings = (p.siteConfig as { appSettings?: unknown } | undefined)?.appSettings;
+  return Array.isArray(settings) ? (settings as AppSetting[]) : [];
+}
+
+function backendUrlOf(p: SiteProperties): string {
+  return p.backendUrl ?? appSettingsOf(p).find((s) => s.name === backendUrlSetting)?.value ?? "";
+}
+
 export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Element {
   const p = (resource.properties ?? {}) as SiteProperties;
   const parsed = parseResourceId(resource.id);
@@ -30,8 +47,9 @@ export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Elem
   const [backendUrl, setBackendUrl] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ArmError | null>(null);
+  const currentBackend = backendUrlOf(p);
   const dirty =
-    (access !== null && access !== current) || (backendUrl !== null && backendUrl !== (p.backendUrl ?? ""));
+    (access !== null && access !== current) || (backendUrl !== null && backendUrl !== currentBackend);
 
   const save = async (): Promise<void> => {
     setSaving(true);
@@ -39,7 +57,12 @@ export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Elem
     const properties: Record<string, unknown> = {};
     if (access !== null && access !== current)
       properties.publicNetworkAccess = access === unset ? null : access;
-    if (backendUrl !== null && backendUrl !== (p.backendUrl ?? "")) properties.backendUrl = backendUrl.trim();
+    if (backendUrl !== null && backendUrl !== currentBackend) {
+      const others = appSettingsOf(p).filter((setting) => setting.name !== backendUrlSetting);
+      properties.siteConfig = {
+        appSettings: [...others, { name: backendUrlSetting, value: backendUrl.trim() }],
+      };
+    }
     try {
       await track(`Updating ${resource.name}`, async () => {
         const response = await armRequest("PATCH", resource.id, apiVersions.web, { properties });
@@ -83,7 +106,7 @@ export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Elem
           <input
             name="backend-url"
             class="mono"
-            value={backendUrl ?? p.backendUrl ?? ""}
+            value={backendUrl ?? currentBackend}
             placeholder="http://127.0.0.1:7071"
             onInput={(e) => setBackendUrl(e.currentTarget.value)}
           />
