@@ -21,7 +21,7 @@ import {
   type StoredSite,
 } from "./webModels.js";
 import { ProviderError, providerErrors } from "./webErrors.js";
-import { storeTypes, type KeyValueStore, type KeyValueWriter } from "./webStore.js";
+import { storeTypes, type KeyValueReader, type KeyValueStore, type KeyValueWriter } from "./webStore.js";
 import {
   asObject,
   checkPlanName,
@@ -57,6 +57,9 @@ export interface NewConnection {
   readonly privateEndpointId: string;
   readonly owner: ConnectionOwner | null;
 }
+
+/** Runs inside the write's transaction first (e.g. creating the resource group on first use). */
+export type WritePreparation = (tx: KeyValueReader & KeyValueWriter, location: string) => Promise<void>;
 
 type Scope = { readonly subscriptionId: string; readonly resourceGroup?: string };
 
@@ -118,7 +121,11 @@ export class WebSiteService implements SiteDirectory {
     return plan ? (findPlanSku(plan.sku.name)?.supportsPrivateEndpoints ?? false) : false;
   }
 
-  async putPlan(name: ResourceName, raw: unknown): Promise<{ plan: StoredPlan; created: boolean }> {
+  async putPlan(
+    name: ResourceName,
+    raw: unknown,
+    prepare?: WritePreparation,
+  ): Promise<{ plan: StoredPlan; created: boolean }> {
     checkPlanName(name.name);
     const body = asObject(raw, "body");
     const id = planId(name);
@@ -132,7 +139,10 @@ export class WebSiteService implements SiteDirectory {
       sku: checkPlanSku(body.sku),
       properties: { ...asObject(body.properties, "properties") },
     };
-    await this.options.store.put(storeKey(plan.id), storeTypes.plan, plan);
+    await this.options.store.transaction(async (tx) => {
+      await prepare?.(tx, plan.location);
+      await tx.put(storeKey(plan.id), storeTypes.plan, plan);
+    });
     this.plans.set(storeKey(plan.id), plan);
     this.invalidateAll();
     return { plan, created: !existing };
@@ -167,7 +177,11 @@ export class WebSiteService implements SiteDirectory {
     return this.siteNames.has(name.toLowerCase());
   }
 
-  async putSite(name: ResourceName, raw: unknown): Promise<{ site: StoredSite; created: boolean }> {
+  async putSite(
+    name: ResourceName,
+    raw: unknown,
+    prepare?: WritePreparation,
+  ): Promise<{ site: StoredSite; created: boolean }> {
     checkSiteName(name.name);
     const body = asObject(raw, "body");
     const id = siteId(name);
@@ -219,7 +233,10 @@ export class WebSiteService implements SiteDirectory {
       siteConfig: mergedConfig,
       lastModifiedTimeUtc: new Date().toISOString(),
     };
-    await this.options.store.put(storeKey(site.id), storeTypes.site, site);
+    await this.options.store.transaction(async (tx) => {
+      await prepare?.(tx, site.location);
+      await tx.put(storeKey(site.id), storeTypes.site, site);
+    });
     this.sites.set(storeKey(site.id), site);
     this.siteNames.set(site.name.toLowerCase(), storeKey(site.id));
     this.entries.delete(site.name.toLowerCase());
