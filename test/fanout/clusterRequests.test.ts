@@ -1,0 +1,171 @@
+// Scatter/gather of hub operations over the Redis fan-out, with recording hub operations on each
+// node: how answers combine, what crosses the wire, and the failure paths (a node that cannot
+// answer, a subscriber that never answers, closing with requests in flight). Needs the Redis on
+// 127.0.0.1:6379 and fails (never skips) without it.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { Redis } from "ioredis";
+import type { ConnectionView, HubOperations } from "../../src/dataplane/domain/hubOperations.js";
+import { compileFilter } from "../../src/dataplane/rest/odataFilter.js";
+import { createRedisFanout, type RedisFanout } from "../../src/fanout/redis/redisFanout.js";
+
+const redisUrl = "redis://127.0.0.1:6379";
+const channelPrefix = `wpslink-test-${process.pid}-${randomUUID()}`;
+
+interface Call {
+  readonly hub: string;
+  readonly operation: string;
+  readonly args: unknown[];
+}
+
+/** Hub operations of one node that record each call and answer from a fixed table. */
+function recordingHubs(calls: Call[], answers: Partial<Record<keyof HubOperations, unknown>>) {
+  return (hub: string): HubOperations =>
+    new Proxy({ hub } as HubOperations, {
+      get(target, property) {
+        if (property === "hub") return hub;
+        return async (...args: unknown[]) => {
+          calls.push({ hub, operation: String(property), args });
+          return answers[property as keyof HubOperations];
+        };
+      },
+    });
+}
+
+async function fanout(resourceName: string, requestTimeoutMs = 2000): Promise<RedisFanout> {
+  try {
+    return await createRedisFanout({
+      url: redisUrl,
+      channelPrefix,
+      resourceName,
+      compileFilter,
+      requestTimeoutMs,
+    });
+  } catch (error) {
+    throw new Error(
+      `These tests need Redis on 127.0.0.1:6379; start it with \`redis-server --port 6379 --daemonize yes\`. ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
+
+describe("hub operations across nodes (scatter/gather)", () => {
+  const opened: RedisFanout[] = [];
+  const open = async (resourceName: string, requestTimeoutMs?: number): Promise<RedisFanout> => {
+    const created = await fanout(resourceName, requestTimeoutMs);
+    opened.push(created);
+    return created;
+  };
+
+  before(async () => {
+    // Fail early, with the message above, when Redis is not there.
+    await open("probe");
+  });
+
+  after(async () => {
+    for (const created of opened) await created.close();
+  });
+
+  it("combines answers: any node saying yes, every node running commands, listings merged", async () => {
+    const callsA: Call[] = [];
+    const callsB: Call[] = [];
+    const view = (connectionId: string, groups: string[]): ConnectionView => ({
+      connectionId,
+      userId: null,
+      groups: new Set(groups),
+      protocol: null,
+    });
+    const a = await open("combine");
+    const b = await open("combine");
+    const hubsA = a.clusterHubs(
+      recordingHubs(callsA, {
+        connectionExists: false,
+        grantPermission: false,
+        listGroupConnections: [view("c-b", ["g"])],
+      }),
+    );
+    b.clusterHubs(
+      recordingHubs(callsB, {
+        connectionExists: true,
+        grantPermission: true,
+        listGroupConnections: [view("c-a", ["g", "h"])],
+      }),
+    );
+
+    assert.equal(await hubsA("Hub1").connectionExists("c1"), true);
+    assert.equal(await hubsA("Hub1").grantPermission("c1", "sendToGroup"), true);
+    await hubsA("Hub1").closeGroupConnections("g", { reason: "bye", excluded: ["x"] });
+    const listed = await hubsA("Hub1").listGroupConnections("g");
+    assert.deepEqual(
+      listed.map((entry) => [entry.connectionId, [...entry.groups]]),
+      [
+        ["c-a", ["g", "h"]],
+        ["c-b", ["g"]],
+      ],
+    );
+    assert.ok(listed[0]?.groups instanceof Set);
+
+    for (const calls of [callsA, callsB]) {
+      assert.deepEqual(
+        calls.map((call) => call.operation),
+        ["connectionExists", "grantPermission", "closeGroupConnections", "listGroupConnections"],
+      );
+      // An absent optional argument arrives absent, not as null.
+      assert.deepEqual(calls[1]?.args, ["c1", "sendToGroup", undefined]);
+      assert.deepEqual(calls[2]?.args, ["g", { reason: "bye", excluded: ["x"] }]);
+    }
+  });
+
+  it("a node that cannot run the operation makes it fail with that node's reason", async () => {
+    const a = await open("unattached");
+    await open("unattached"); // never calls clusterHubs
+    const hubs = a.clusterHubs(recordingHubs([], { userExists: true }));
+    await assert.rejects(hubs("h").userExists("u"), /has no hub operations attached/);
+  });
+
+  it("a subscriber that never answers makes the operation time out with how many answered", async () => {
+    const a = await open("silent", 300);
+    const hubs = a.clusterHubs(recordingHubs([], {}));
+    const silent = new Redis(redisUrl);
+    try {
+      await silent.psubscribe(`${channelPrefix}:silent:hub:*`);
+      await assert.rejects(hubs("h").removeUserFromAllGroups("u"), /1 of 2 nodes answered within 300 ms/);
+    } finally {
+      silent.disconnect();
+    }
+  });
+
+  it("sends are not scattered: they go once through the node's own operations", async () => {
+    const calls: Call[] = [];
+    const a = await open("sends");
+    const b = await open("sends");
+    const hubs = a.clusterHubs(recordingHubs(calls, {}));
+    b.clusterHubs(recordingHubs(calls, {}));
+    await hubs("h").sendToGroup("g", {
+      from: "server",
+      payload: { dataType: "text", data: Buffer.from("x") },
+    });
+    assert.deepEqual(
+      calls.map((call) => call.operation),
+      ["sendToGroup"],
+    );
+  });
+
+  it("closing rejects requests still waiting for answers", async () => {
+    const a = await open("closing", 5000);
+    const hubs = a.clusterHubs(recordingHubs([], {}));
+    const silent = new Redis(redisUrl);
+    try {
+      await silent.psubscribe(`${channelPrefix}:closing:hub:*`);
+      const refused = assert.rejects(hubs("h").closeAllConnections(), /closed before every node answered/);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await a.close();
+      await refused;
+      await assert.rejects(hubs("h").groupExists("g"), /closed/);
+    } finally {
+      silent.disconnect();
+    }
+  });
+});
