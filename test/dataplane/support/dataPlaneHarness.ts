@@ -18,6 +18,7 @@ import {
   type DataPlaneServer,
   type DataPlaneServerOptions,
 } from "../../../src/dataplane/server/dataPlaneServer.js";
+import { createRestHandler } from "../../../src/dataplane/rest/restHandler.js";
 import { TraceBus } from "../../../src/trace/traceBus.js";
 
 export const testKeys = {
@@ -91,11 +92,25 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<DataPlaneServerOptions> = {}): Promise<TestServer> {
+/** Starts a server; `withRest` wires the project's REST handler so the server SDK can call it. */
+export async function startTestServer(
+  overrides: Partial<DataPlaneServerOptions> = {},
+  withRest = false,
+): Promise<TestServer> {
   const upstream = new ScriptedUpstream();
   const trace = new TraceBus();
   const keys = new AccessKeyRing(testKeys);
   const hubs = new Map<string, HubSettings>();
+  const holder: { server?: DataPlaneServer } = {};
+  const restHandler = withRest
+    ? createRestHandler({
+        hubs: (hub) => (holder.server as DataPlaneServer).hubs(hub),
+        keys,
+        trace,
+        resourceName: "contoso-webpubsub",
+        skipApiVersionCheck: false,
+      })
+    : undefined;
   const server = createDataPlaneServer({
     resourceName: "contoso-webpubsub",
     keys,
@@ -105,8 +120,10 @@ export async function startTestServer(overrides: Partial<DataPlaneServerOptions>
     host: "127.0.0.1",
     httpPort: 0,
     publicHostname: "localhost",
+    ...(restHandler ? { restHandler } : {}),
     ...overrides,
   });
+  holder.server = server;
   const started = await server.start();
   return {
     server,
