@@ -145,11 +145,9 @@ describe("sqlite store", () => {
     raw.close();
   });
 
-  it("refuses a database written by a newer schema", () => {
+  it("refuses a database written by a newer schema", async () => {
     const path = join(folder, "newer.db");
-    openSqliteStore({ path })
-      .close()
-      .catch(() => undefined);
+    await openSqliteStore({ path }).close();
     const raw = new Database(path);
     raw.prepare("INSERT INTO wpslink_schema_migrations VALUES (99, 'future', 'now')").run();
     raw.close();

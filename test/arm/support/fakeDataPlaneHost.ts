@@ -32,12 +32,17 @@ export class FakeDataPlaneHost implements WebPubSubDataPlaneHost {
       if (port !== 0 && this.busyPorts.has(port)) throw new Error(`listen EADDRINUSE: 127.0.0.1:${port}`);
     }
     const result = {
-      httpPort: spec.httpPort || this.nextPort++,
-      httpsPort: spec.httpsPort || this.nextPort++,
+      httpPort: spec.httpPort || this.freePort(),
+      httpsPort: spec.httpsPort || this.freePort(),
     };
     this.running.set(spec.resourceId, result);
     this.calls.push({ kind: "start", spec, result });
     return result;
+  }
+
+  private freePort(): number {
+    while (this.busyPorts.has(this.nextPort)) this.nextPort++;
+    return this.nextPort++;
   }
 
   async stop(id: string): Promise<void> {
