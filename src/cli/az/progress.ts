@@ -16,7 +16,7 @@ export class Progress {
   tick(status?: string): void {
     if (!this.enabled) return;
     this.polls++;
-    const label = status ? ` (${status})` : "";
+    const label = status && !/^(running|inprogress|accepted)$/i.test(status) ? ` (${status})` : "";
     if (this.io.stderrIsTty) {
       this.io.stderr(`\r${frames[this.polls % frames.length]} Running${label} ..${" ".repeat(8)}`);
     } else if (!this.started) {

@@ -12,9 +12,17 @@ import { createArmRuntime, type ArmRuntime } from "../../../src/arm/runtime/armR
 import { createManagementServer } from "../../../src/arm/managementServer.js";
 import { writeRuntimeFile } from "../../../src/config/runtimeFile.js";
 import { runCli, type CliRun } from "../../../src/cli/az/program.js";
+import { registerWebPubSubProvider } from "../../../src/arm/webpubsub/webPubSubProvider.js";
+import { registerWebProvider } from "../../../src/arm/web/registerWebProvider.js";
+import { WebSiteService } from "../../../src/arm/web/webSiteService.js";
+import type { Store } from "../../../src/store/store.js";
+import { FakeDataPlaneHost } from "../../arm/support/fakeDataPlaneHost.js";
 
 export interface CliServer {
   readonly url: string;
+  readonly store: Store;
+  /** The Microsoft.Web domain (private endpoint connections are added through it). */
+  readonly web: WebSiteService;
   readonly workspace: string;
   readonly caPath: string;
   /** Environment for CLI runs: finds the server through the workspace only. */
@@ -24,8 +32,13 @@ export interface CliServer {
   close(): Promise<void>;
 }
 
+/**
+ * The Microsoft.SignalRService and Microsoft.Web providers are the real ones; the Web PubSub
+ * data planes they would start are recorded by the provider tests' fake host (the CLI only sees
+ * the management plane).
+ */
 export async function startCliServer(
-  register: (runtime: ArmRuntime) => void = () => undefined,
+  options: { register?: (runtime: ArmRuntime, web: WebSiteService) => void; transitionDelayMs?: number } = {},
 ): Promise<CliServer> {
   const ca = loadOrCreateLocalCa(process.env.WPSLINK_TEST_CA_DIR ?? null);
   const store = openSqliteStore({ path: ":memory:" });
@@ -35,7 +48,10 @@ export async function startCliServer(
     authenticator: createBearerAuthenticator({ issuer, acceptAnyBearer: false }),
     pageSize: 2,
   });
-  register(runtime);
+  const web = await WebSiteService.open({ store, transitionDelayMs: options.transitionDelayMs ?? 200 });
+  registerWebPubSubProvider(runtime, { host: new FakeDataPlaneHost(), publicHostname: "localhost" });
+  registerWebProvider(runtime, web);
+  options.register?.(runtime, web);
   await runtime.recover();
   const server = createManagementServer({
     host: "127.0.0.1",
@@ -58,11 +74,14 @@ export async function startCliServer(
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, WPSLINK_LOCATION: workspace };
   return {
     url: server.url,
+    store,
+    web,
     workspace,
     caPath,
     env,
     cli: (...args) => runCli(args, { env, cwd: workspace }),
     async close() {
+      web.close();
       await server.close();
       await store.close();
       rmSync(workspace, { recursive: true, force: true });
