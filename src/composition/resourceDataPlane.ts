@@ -65,18 +65,15 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     trace: options.trace,
     dialer: options.dialer,
   });
-  let server: ReturnType<typeof createDataPlaneServer> | undefined;
   const restHandler = createRestHandler({
-    hubs: (hub) => {
-      if (!server) throw new Error("data plane is not started");
-      return server.hubs(hub);
-    },
+    // Called per request, after `server` below exists.
+    hubs: (hub) => server.hubs(hub),
     keys,
     trace: options.trace,
     resourceName: options.name,
     skipApiVersionCheck: options.skipApiVersionCheck,
   });
-  server = createDataPlaneServer({
+  const server = createDataPlaneServer({
     resourceName: options.name,
     keys,
     hubSettings,
@@ -90,7 +87,7 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
       ? {}
       : { https: { port: options.httpsPort, key: options.certificate.key, cert: options.certificate.cert } }),
   });
-  const started = server.start ? await server.start() : { httpPort: options.httpPort, httpsPort: null };
+  const started = await server.start();
   const running = server;
   return {
     httpPort: started.httpPort,
