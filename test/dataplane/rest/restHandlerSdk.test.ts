@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { WebPubSubServiceClient, odata } from "@azure/web-pubsub";
+import type { TokenCredential } from "@azure/core-auth";
 import { jwtVerify } from "jose";
 import { primaryKey, startRestHarness, type RestHarness } from "./support/restHarness.js";
 
@@ -24,6 +25,18 @@ interface GeneratedTokenApi {
       ): Promise<{ token?: string }>;
     };
   };
+}
+
+interface RestErrorFields {
+  statusCode?: number;
+  code?: string;
+}
+
+/** A token shaped like an Entra ID access token (RS256 header; the signature is never checked). */
+function unsignedEntraToken(): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: "RS256", typ: "JWT", kid: "k" })}.${part({ aud: "https://webpubsub.azure.com", exp: now + 3600 })}.c2ln`;
 }
 
 function connectionString(endpoint: string): string {
@@ -119,16 +132,16 @@ describe("REST handler with the @azure/web-pubsub SDK", () => {
   it("closes connections with reason and excluded", async () => {
     await service.closeConnection("conn1", { reason: "bye now" });
     assert.deepEqual(harness.hubs.last().args, ["conn1", "bye now"]);
-    await service.closeAllConnections({ reason: "maintenance" });
-    assert.deepEqual(harness.hubs.last(), {
-      hub: "hub1",
-      op: "closeAllConnections",
-      args: [{ reason: "maintenance" }],
-    });
-    await service.closeUserConnections("user2", { reason: "kicked" });
-    assert.deepEqual(harness.hubs.last().args, ["user2", { reason: "kicked" }]);
-    await service.group("g1").closeAllConnections({ reason: "group closed" });
-    assert.deepEqual(harness.hubs.last().args, ["g1", { reason: "group closed" }]);
+    // The generated operations read `excluded` although the typed options leave it out.
+    const hubClose = { reason: "maintenance", excluded: ["conn1", "conn3"] };
+    await service.closeAllConnections(hubClose);
+    assert.deepEqual(harness.hubs.last(), { hub: "hub1", op: "closeAllConnections", args: [hubClose] });
+    const userClose = { reason: "kicked", excluded: ["conn9"] };
+    await service.closeUserConnections("user2", userClose);
+    assert.deepEqual(harness.hubs.last().args, ["user2", userClose]);
+    const groupClose = { reason: "group closed", excluded: ["conn2"] };
+    await service.group("g1").closeAllConnections(groupClose);
+    assert.deepEqual(harness.hubs.last().args, ["g1", groupClose]);
   });
 
   it("adds and removes connections and users in groups", async () => {
@@ -246,6 +259,48 @@ describe("REST handler with the @azure/web-pubsub SDK", () => {
     );
     const { payload } = await jwtVerify(token.token ?? "", Buffer.from(primaryKey, "utf8"));
     assert.equal(payload.aud, `${harness.httpsUrl}/client/hubs/hub1`);
+  });
+
+  it("surfaces the service's error code and message through the SDK's RestError", async () => {
+    const badHub = new WebPubSubServiceClient(connectionString(harness.httpUrl), "bad-hub", {
+      allowInsecureConnection: true,
+    });
+    await assert.rejects(
+      badHub.sendToAll("x", { contentType: "text/plain" }),
+      (error: Error & RestErrorFields) => {
+        assert.equal(error.statusCode, 400);
+        assert.equal(error.code, "Error.BadRequest");
+        assert.match(error.message, /Invalid hub name 'bad-hub'/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      service.sendToAll({}, { messageTtlSeconds: 301 }),
+      (error: Error & RestErrorFields) => {
+        assert.equal(error.statusCode, 400);
+        assert.match(error.message, /messageTtlSeconds/);
+        return true;
+      },
+    );
+    await assert.rejects(service.sendToAll({}, { filter: "userId eq" }), /position 9/);
+    await assert.rejects(service.group("   ").addUser("user1"), { statusCode: 400 });
+  });
+
+  it("refuses Microsoft Entra ID credentials with a 401 that says what to use", async () => {
+    const entra: TokenCredential = {
+      getToken: async () => ({ token: unsignedEntraToken(), expiresOnTimestamp: Date.now() + 3600_000 }),
+    };
+    const client = new WebPubSubServiceClient(harness.httpsUrl, entra, "hub1");
+    await assert.rejects(
+      client.sendToAll("x", { contentType: "text/plain" }),
+      (error: Error & RestErrorFields) => {
+        assert.equal(error.statusCode, 401);
+        assert.equal(error.code, "Error.Unauthorized");
+        assert.match(error.message, /Entra ID tokens are not supported/);
+        return true;
+      },
+    );
+    assert.equal(harness.hubs.calls.length, 0);
   });
 
   it("accepts the secondary key and traces one rest record per call", async () => {
