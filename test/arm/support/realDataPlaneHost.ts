@@ -59,15 +59,16 @@ export class RealDataPlaneHost implements WebPubSubDataPlaneHost {
       trace: this.trace,
       dialer: createDirectDialer(),
     });
-    let server: DataPlaneServer | undefined;
+    // The REST handler needs the server's hubs and the server needs the handler: a late binding.
+    const late: { server?: DataPlaneServer } = {};
     const restHandler = createRestHandler({
-      hubs: (hub) => server!.hubs(hub),
+      hubs: (hub) => late.server!.hubs(hub),
       keys,
       trace: this.trace,
       resourceName: spec.name,
       skipApiVersionCheck: false,
     });
-    server = createDataPlaneServer({
+    const server = createDataPlaneServer({
       resourceName: spec.name,
       keys,
       hubSettings: hubs,
@@ -79,6 +80,7 @@ export class RealDataPlaneHost implements WebPubSubDataPlaneHost {
       restHandler,
       https: { port: spec.httpsPort, key: this.certificate.key, cert: this.certificate.cert },
     });
+    late.server = server;
     const started = await server.start();
     this.running.set(spec.resourceId, { server, upstream, keys, hubs });
     return started;
