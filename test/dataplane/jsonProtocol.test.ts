@@ -298,12 +298,10 @@ describe("json.webpubsub.azure.v1", () => {
       ?.context.connectionId;
     assert.ok(plainId);
     await t.server.hubs(hub).addConnectionToGroup(plainId, "plain-room");
-    await t.server
-      .hubs(hub)
-      .sendToGroup("plain-room", {
-        from: "server",
-        payload: { dataType: "json", data: Buffer.from('"quoted"') },
-      });
+    await t.server.hubs(hub).sendToGroup("plain-room", {
+      from: "server",
+      payload: { dataType: "json", data: Buffer.from('"quoted"') },
+    });
     await waitFor(() => plain.frames.length === 3);
     assert.equal(plain.frames[2]?.data.toString(), '"quoted"');
     // With no handler, a plain client's message closes it with 1011.
