@@ -67,9 +67,6 @@ export interface SiteProperties {
   serverFarmId?: string;
   publicNetworkAccess?: string | null;
   sku?: string;
-  /** Where the site front end forwards requests (the user's own app), if the API reports it directly. */
-  backendUrl?: string;
-  siteConfig?: Record<string, unknown>;
   hostNames?: string[];
   outboundIpAddresses?: string;
   inboundIpAddress?: string;

@@ -3,7 +3,7 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useState } from "preact/hooks";
 import { basePath, linkClick } from "../state/router.js";
-import { dismiss, useNotifications } from "../state/notifications.js";
+import { dismiss, failedToastMs, succeededToastMs, useNotifications } from "../state/notifications.js";
 import { useTrace } from "../state/traceStore.js";
 import { Icon } from "./icons.js";
 import { Spinner } from "./basics.js";
@@ -12,7 +12,11 @@ function Notifications(): JSX.Element {
   const notifications = useNotifications();
   const [open, setOpen] = useState(false);
   const running = notifications.filter((n) => n.state === "running").length;
-  const recent = notifications.filter((n) => open || n.state !== "succeeded" || Date.now() - n.time < 8000);
+  const recent = notifications.filter(
+    (n) =>
+      n.state === "running" ||
+      Date.now() - n.time < (n.state === "failed" ? failedToastMs : succeededToastMs),
+  );
   return (
     <>
       <button

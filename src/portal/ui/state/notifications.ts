@@ -11,6 +11,10 @@ export interface Notification {
   readonly time: number;
 }
 
+/** How long a toast stays on screen after its outcome: successes go away sooner than failures. */
+export const succeededToastMs = 8000;
+export const failedToastMs = 20_000;
+
 let notifications: Notification[] = [];
 let nextId = 1;
 const listeners = new Set<() => void>();
@@ -43,11 +47,13 @@ export async function track<T>(title: string, action: () => Promise<T>, success 
   try {
     const result = await action();
     update(id, { state: "succeeded", detail: success, time: Date.now() });
-    setTimeout(() => dismiss(id), 8000);
+    setTimeout(() => dismiss(id), succeededToastMs);
     return result;
   } catch (error) {
     const armError = toArmError(error);
     update(id, { state: "failed", detail: `${armError.code}: ${armError.message}`, time: Date.now() });
+    // The toast leaves the screen after a while (the bell keeps it); re-render then.
+    setTimeout(publish, failedToastMs + 50);
     throw armError;
   }
 }

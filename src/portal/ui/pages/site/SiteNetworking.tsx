@@ -60,6 +60,7 @@ export function SiteNetworking({ resource }: BladeProps): JSX.Element {
     setBusy(true);
     setError(null);
     const verb = action === "Approve" ? "Approving" : action === "Reject" ? "Rejecting" : "Removing";
+    let started = false;
     try {
       await track(`${verb} private endpoint connection '${chosen.name}'`, async () => {
         const response =
@@ -74,15 +75,21 @@ export function SiteNetworking({ resource }: BladeProps): JSX.Element {
                   },
                 },
               });
+        // The request was accepted: close the dialog; the operation goes on in the notification,
+        // so the next action can start while this one settles.
+        started = true;
         setAction(null);
+        setBusy(false);
         connections.reload();
         await waitForOperation(response, apiVersions.web);
       });
     } catch (failure) {
       setError(toArmError(failure));
+      if (!started) {
+        setAction(null);
+        setBusy(false);
+      }
     }
-    setAction(null);
-    setBusy(false);
     connections.reload();
   };
 

@@ -16,7 +16,7 @@ import {
   StatusBadge,
 } from "../../components/basics.js";
 import { track } from "../../state/notifications.js";
-import { toArmError } from "../../state/useArmData.js";
+import { toArmError, useArmData } from "../../state/useArmData.js";
 import type { BladeProps } from "../ResourcePage.js";
 
 /** The select's value for the three states of `publicNetworkAccess` (unset is its own choice). */
@@ -25,48 +25,48 @@ const unset = "(not set)";
 /** wpslink keeps a site's backend URL in this app setting (an emulator extension). */
 const backendUrlSetting = "WPSLINK_BACKEND_URL";
 
-interface AppSetting {
-  name?: string;
-  value?: string;
-}
-
-function appSettingsOf(p: SiteProperties): AppSetting[] {
-  const settings = (p.siteConfig as { appSettings?: unknown } | undefined)?.appSettings;
-  return Array.isArray(settings) ? (settings as AppSetting[]) : [];
-}
-
-function backendUrlOf(p: SiteProperties): string {
-  return p.backendUrl ?? appSettingsOf(p).find((s) => s.name === backendUrlSetting)?.value ?? "";
+interface AppSettings {
+  properties?: Record<string, string>;
 }
 
 export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Element {
   const p = (resource.properties ?? {}) as SiteProperties;
   const parsed = parseResourceId(resource.id);
   const current = p.publicNetworkAccess ? p.publicNetworkAccess : unset;
+  // App settings are a secret-bearing resource of their own, read with POST .../list as in Azure.
+  const settings = useArmData(`${resource.id}/appsettings`, async () => {
+    const response = await armRequest<AppSettings>(
+      "POST",
+      `${resource.id}/config/appsettings/list`,
+      apiVersions.web,
+    );
+    return response.body?.properties ?? {};
+  });
   const [access, setAccess] = useState<string | null>(null);
   const [backendUrl, setBackendUrl] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ArmError | null>(null);
-  const currentBackend = backendUrlOf(p);
-  const dirty =
-    (access !== null && access !== current) || (backendUrl !== null && backendUrl !== currentBackend);
+  const currentBackend = settings.data?.[backendUrlSetting] ?? "";
+  const accessChanged = access !== null && access !== current;
+  const backendChanged = backendUrl !== null && backendUrl.trim() !== currentBackend;
+  const dirty = accessChanged || backendChanged;
 
   const save = async (): Promise<void> => {
     setSaving(true);
     setError(null);
-    const properties: Record<string, unknown> = {};
-    if (access !== null && access !== current)
-      properties.publicNetworkAccess = access === unset ? null : access;
-    if (backendUrl !== null && backendUrl !== currentBackend) {
-      const others = appSettingsOf(p).filter((setting) => setting.name !== backendUrlSetting);
-      properties.siteConfig = {
-        appSettings: [...others, { name: backendUrlSetting, value: backendUrl.trim() }],
-      };
-    }
     try {
       await track(`Updating ${resource.name}`, async () => {
-        const response = await armRequest("PATCH", resource.id, apiVersions.web, { properties });
-        await waitForOperation(response, apiVersions.web);
+        if (backendChanged && settings.data) {
+          await armRequest("PUT", `${resource.id}/config/appsettings`, apiVersions.web, {
+            properties: { ...settings.data, [backendUrlSetting]: backendUrl.trim() },
+          });
+        }
+        if (accessChanged) {
+          const response = await armRequest("PATCH", resource.id, apiVersions.web, {
+            properties: { publicNetworkAccess: access === unset ? null : access },
+          });
+          await waitForOperation(response, apiVersions.web);
+        }
       });
       setAccess(null);
       setBackendUrl(null);
@@ -74,9 +74,9 @@ export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Elem
       setError(toArmError(failure));
     }
     setSaving(false);
+    settings.reload();
     reloadResource();
   };
-
   const plan = parseResourceId(p.serverFarmId ?? "");
   return (
     <div>
@@ -100,6 +100,7 @@ export function SiteOverview({ resource, reloadResource }: BladeProps): JSX.Elem
       {p.defaultHostName && <CopyField label="URL" value={`https://${p.defaultHostName}`} />}
       <h2 class="section-title">Configuration</h2>
       <ErrorBanner error={error} title="The site could not be updated" />
+      <ErrorBanner error={settings.error} title="Could not read the app settings" />
       <div class="form-grid">
         <label class="field">
           <span>Backend URL (your app)</span>
