@@ -120,6 +120,21 @@ describe("webPubSub persistence across restarts", () => {
     ).json()) as { primaryKey: string };
     const durableStart = first.host.calls.find((c) => c.kind === "start" && c.spec.name === "durable-one");
     assert.ok(durableStart && durableStart.kind === "start");
+    // Hub changes through ARM: "chat" is named by the config file, "extra" is not.
+    await settle(
+      first,
+      await first.harness.arm(`${rp("wpslink", "wpslink")}/hubs/chat?${v}`, {
+        method: "PUT",
+        body: { properties: { anonymousConnectPolicy: "allow" } },
+      }),
+    );
+    await settle(
+      first,
+      await first.harness.arm(`${rp("wpslink", "wpslink")}/hubs/extra?${v}`, {
+        method: "PUT",
+        body: { properties: {} },
+      }),
+    );
     const oldToken = await first.harness.token();
     await shutdown(first);
     assert.equal(first.host.running.size, 0);
@@ -130,6 +145,14 @@ describe("webPubSub persistence across restarts", () => {
       assert.equal(again.created, false);
       // The regenerated key survives; the configured one only seeds a new resource.
       assert.equal(again.keys.primary, rotatedDefault.primaryKey);
+      const defaultStart = second.host.last("start")!;
+      assert.equal(defaultStart.spec.name, "wpslink");
+      assert.deepEqual([...defaultStart.spec.hubs.keys()].sort(), ["chat", "extra"]);
+      assert.equal(defaultStart.spec.hubs.get("chat")?.anonymousConnectPolicy, "deny");
+      assert.equal(
+        defaultStart.spec.hubs.get("chat")?.eventHandlers[0]?.urlTemplate,
+        "http://localhost:3000/{event}",
+      );
       const report = await second.provider.restore();
       assert.deepEqual(report.failed, []);
       assert.deepEqual(

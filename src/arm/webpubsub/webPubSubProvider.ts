@@ -3,6 +3,7 @@
 // resource, and bring back the data planes of every persisted resource after a restart.
 import type { AccessKeys } from "../../dataplane/domain/accessKeys.js";
 import type { HubSettings } from "../../dataplane/domain/hubSettings.js";
+import type { StoreTransaction } from "../../store/store.js";
 import type { ArmCaller } from "../auth/armCaller.js";
 import type { ArmRuntime } from "../runtime/armRuntime.js";
 import { ensureResourceGroup } from "../runtime/resourceGroups.js";
@@ -43,7 +44,10 @@ export interface DefaultResourceSpec {
   readonly location: string;
   /** Used when the resource is created; an existing resource keeps its (possibly regenerated) keys. */
   readonly keys: AccessKeys;
-  /** Hubs created with the resource (from the config file); later changes go through ARM. */
+  /**
+   * Hubs from the config file, written at every start: the file wins for the hubs it names; hubs
+   * created through ARM under other names are kept.
+   */
   readonly hubs: ReadonlyMap<string, HubSettings>;
   /** The configured data-plane ports (they win over the stored ones at every start). */
   readonly httpPort: number;
@@ -72,6 +76,30 @@ export interface WebPubSubProvider {
 
 const startupCaller: ArmCaller = { id: "wpslink", name: "wpslink start", type: "Application", claims: {} };
 
+/** Writes the hubs named in the configuration (the config file wins for the hubs it names). */
+async function putConfiguredHubs(
+  tx: StoreTransaction,
+  record: WebPubSubRecord,
+  hubs: ReadonlyMap<string, HubSettings>,
+): Promise<void> {
+  const key = webPubSubKey(record.subscriptionId, record.resourceGroup, record.name);
+  for (const [hubName, settings] of hubs) {
+    const previous = (await tx.get<HubRecord>(hubKey(key, hubName)))?.value;
+    const hub: HubRecord = {
+      id: `${record.id}/hubs/${previous?.name ?? hubName}`,
+      name: previous?.name ?? hubName,
+      properties: {
+        eventHandlers: settings.eventHandlers.map((h) => ({ ...h })),
+        eventListeners: [],
+        anonymousConnectPolicy: settings.anonymousConnectPolicy,
+        webSocketKeepAliveIntervalInSeconds: settings.webSocketKeepAliveIntervalInSeconds,
+      },
+      systemData: systemDataFor(startupCaller, previous?.systemData),
+    };
+    await tx.put(hubKey(key, hubName), hubStoreType, hub);
+  }
+}
+
 export function registerWebPubSubProvider(
   runtime: ArmRuntime,
   options: WebPubSubProviderOptions,
@@ -95,6 +123,7 @@ export function registerWebPubSubProvider(
         if (existing) {
           const next: WebPubSubRecord = { ...existing, ports };
           await tx.put(key, webPubSubStoreType, next);
+          await putConfiguredHubs(tx, next, spec.hubs);
           return { record: next, created: false };
         }
         const owner = await tx.get<{ key: string }>(nameIndexKey(spec.name));
@@ -129,20 +158,7 @@ export function registerWebPubSubProvider(
         };
         await tx.put(key, webPubSubStoreType, next);
         await tx.put(nameIndexKey(spec.name), "wpslink/name-index", { key });
-        for (const [hubName, settings] of spec.hubs) {
-          const hub: HubRecord = {
-            id: `${next.id}/hubs/${hubName}`,
-            name: hubName,
-            properties: {
-              eventHandlers: settings.eventHandlers.map((h) => ({ ...h })),
-              eventListeners: [],
-              anonymousConnectPolicy: settings.anonymousConnectPolicy,
-              webSocketKeepAliveIntervalInSeconds: settings.webSocketKeepAliveIntervalInSeconds,
-            },
-            systemData,
-          };
-          await tx.put(hubKey(key, hubName), hubStoreType, hub);
-        }
+        await putConfiguredHubs(tx, next, spec.hubs);
         return { record: next, created: true };
       });
       // The configured ports are not negotiable: a taken port fails the start loudly.
