@@ -75,7 +75,8 @@ log(
 if (only.includes("fanout")) await runFanout({ ...settings.fanout, servers, log }, results);
 if (only.includes("upstream"))
   await runUpstream({ ...settings.upstream, log, profile: values.profile }, results);
-if (only.includes("startup")) await runStartup({ runs: settings.startupRuns, log }, results);
+if (only.includes("startup"))
+  await runStartup({ runs: settings.startupRuns, variants: settings.startupVariants, log }, results);
 
 const cpu = process.cpuUsage();
 results.harnessCpuSeconds = (cpu.user + cpu.system) / 1e6;

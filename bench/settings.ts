@@ -12,6 +12,8 @@ export interface RunSettings {
     readonly bodyBytes: number;
   };
   readonly startupRuns: number;
+  /** "one": from sources with an empty workspace only; "all": also in memory and from dist/. */
+  readonly startupVariants: "one" | "all";
 }
 
 export const allServers: readonly ServerName[] = ["wpslink", "ws", "socketio"];
@@ -21,9 +23,9 @@ export function settingsFor(mode: "quick" | "full"): RunSettings {
     return {
       fanout: {
         connectionCounts: [50],
-        timing: { warmupMs: 200, windowMs: 500, drainMs: 1000 },
-        rateTiming: { warmupMs: 200, windowMs: 500, drainMs: 1000 },
-        settleMs: 200,
+        timing: { warmupMs: 100, windowMs: 300, drainMs: 1000 },
+        rateTiming: { warmupMs: 100, windowMs: 300, drainMs: 1000 },
+        settleMs: 100,
         probeEvery: 10,
         smallPayloadBytes: 100,
         azurePayloadBytes: 2048,
@@ -33,8 +35,9 @@ export function settingsFor(mode: "quick" | "full"): RunSettings {
         smallGroupRates: [{ connections: 50, perSecond: 50, unit: "quick" }],
         groupSize: 10,
       },
-      upstream: { clients: [4], warmupMs: 200, windowMs: 500, bodyBytes: 100 },
+      upstream: { clients: [4], warmupMs: 100, windowMs: 300, bodyBytes: 100 },
       startupRuns: 1,
+      startupVariants: "one",
     };
   }
   return {
@@ -65,5 +68,6 @@ export function settingsFor(mode: "quick" | "full"): RunSettings {
     },
     upstream: { clients: [1, 32], warmupMs: 1000, windowMs: 5000, bodyBytes: 100 },
     startupRuns: 5,
+    startupVariants: "all",
   };
 }

@@ -9,6 +9,7 @@ import { repositoryRoot, startWpslinkProcess } from "../../test/support/wpslinkP
 
 export interface StartupSettings {
   readonly runs: number;
+  readonly variants: "one" | "all";
   readonly log: (line: string) => void;
 }
 
@@ -30,11 +31,15 @@ export async function runStartup(settings: StartupSettings, results: BenchResult
     { name: "from sources (tsx)", env: { WPSLINK_FROM_SOURCE: "1" } },
   ];
   const compiled = join(repositoryRoot, "dist", "src", "cli", "main.js");
-  if (existsSync(compiled)) {
+  if (settings.variants === "all" && existsSync(compiled)) {
     variants.push({ name: `compiled dist/ (built ${statSync(compiled).mtime.toISOString()})`, env: {} });
   }
   for (const variant of variants) {
-    for (const storage of ["empty workspace", "--in-memory"] as const) {
+    const storages =
+      settings.variants === "all"
+        ? (["empty workspace", "--in-memory"] as const)
+        : (["empty workspace"] as const);
+    for (const storage of storages) {
       const times: number[] = [];
       try {
         for (let run = 0; run < settings.runs; run++) {

@@ -1,6 +1,12 @@
-// The upstream-path scenarios (event handler round trips); filled in as the site front end and
-// the shared private endpoint land on main.
+// The upstream path: a client's user event goes through wpslink to the hub's event handler, the
+// upstream echoes it, and wpslink sends the answer back to the client. Measured over (a) a direct
+// upstream URL, the minimal Node proxy in front of the same upstream (the proxy limit), (b) the
+// site front end on the public path, and (c) the private path of an approved shared private
+// endpoint. One wpslink process serves every path, one hub per path.
+import { startBenchChild, type BenchChild } from "../harness/benchChild.js";
 import type { BenchResults } from "../harness/results.js";
+import { startWpslink, type RunningWpslinkTarget } from "../targets/servers.js";
+import { measureWindow } from "./measure.js";
 
 export interface UpstreamSettings {
   readonly clients: readonly number[];
@@ -11,6 +17,176 @@ export interface UpstreamSettings {
   readonly log: (line: string) => void;
 }
 
-export async function runUpstream(_settings: UpstreamSettings, results: BenchResults): Promise<void> {
-  results.unavailable.push("upstream path: not built yet");
+const siteName = "bench-echo";
+
+interface PathSpec {
+  readonly path: "direct" | "proxy" | "sitefront" | "private";
+  readonly description: string;
+  readonly hub: string;
+  /** pid of a proxy process in the path, if any. */
+  readonly proxyPid: number | null;
+}
+
+function handler(urlTemplate: string) {
+  return { eventHandlers: [{ urlTemplate, userEventPattern: "*", systemEvents: [] }] };
+}
+
+async function measurePath(
+  spec: PathSpec,
+  wpslink: RunningWpslinkTarget,
+  upstream: BenchChild,
+  settings: UpstreamSettings,
+  results: BenchResults,
+): Promise<void> {
+  const driver = await startBenchChild("load/loadDriver.ts");
+  try {
+    const most = Math.max(...settings.clients);
+    await driver.request(
+      "connect",
+      {
+        ...wpslink.connect,
+        path: await wpslink.clientPath(spec.hub),
+        count: most,
+        groups: "none",
+        groupSize: 10,
+        probeEvery: 1,
+        sourceAddresses: ["127.0.0.1"],
+        concurrency: 50,
+      },
+      60_000,
+    );
+    for (const clients of settings.clients) {
+      const before = await upstream.request<{ events: number; forwardedFor: Record<string, number> }>(
+        "stats",
+      );
+      const others = spec.proxyPid === null ? [upstream.pid] : [upstream.pid, spec.proxyPid];
+      const measured = await measureWindow(
+        wpslink.pid,
+        driver,
+        { warmupMs: settings.warmupMs, windowMs: settings.windowMs, drainMs: 2000 },
+        0,
+        () => driver.request("startEvents", { clients, bodyBytes: settings.bodyBytes }),
+        others,
+      );
+      const after = await upstream.request<{ events: number; forwardedFor: Record<string, number> }>("stats");
+      const forwardedFor: Record<string, number> = {};
+      for (const [via, count] of Object.entries(after.forwardedFor)) {
+        const delta = count - (before.forwardedFor[via] ?? 0);
+        if (delta > 0) forwardedFor[via] = delta;
+      }
+      const eventsPerSecond = measured.window.events / measured.window.seconds;
+      const row = {
+        path: spec.path,
+        description: spec.description,
+        clients,
+        eventsPerSecond,
+        latencyMs: measured.window.latency,
+        wpslinkCpu: measured.serverCpu,
+        proxyCpu: spec.proxyPid === null ? null : (measured.otherCpu.get(spec.proxyPid) ?? 0),
+        upstreamCpu: measured.otherCpu.get(upstream.pid) ?? 0,
+        driverCpu: measured.driverCpu,
+        foreignCpu: measured.foreignCpu,
+        forwardedFor,
+        errors: measured.window.events === 0 ? "no event completed its round trip" : null,
+      };
+      results.upstream.push(row);
+      settings.log(
+        `upstream ${spec.description}, ${clients} clients: ${Math.round(eventsPerSecond)} events/s, ` +
+          `p50 ${row.latencyMs.p50.toFixed(2)} ms, p99 ${row.latencyMs.p99.toFixed(2)} ms, wpslink ${(row.wpslinkCpu * 100).toFixed(0)} %` +
+          (row.proxyCpu === null ? "" : `, proxy ${(row.proxyCpu * 100).toFixed(0)} %`) +
+          `, via ${Object.keys(forwardedFor).join(" ")}`,
+      );
+    }
+    await driver.request("closeAll");
+  } finally {
+    await driver.stop();
+  }
+}
+
+export async function runUpstream(settings: UpstreamSettings, results: BenchResults): Promise<void> {
+  const upstream = await startBenchChild("peers/echoUpstream.ts");
+  const upstreamUrl = `http://127.0.0.1:${String(upstream.info.port)}`;
+  const proxy = await startBenchChild("peers/minimalProxy.ts", { env: { UPSTREAM_URL: upstreamUrl } });
+  const proxyUrl = `http://127.0.0.1:${String(proxy.info.port)}`;
+  let wpslink: RunningWpslinkTarget | null = null;
+  let arm: BenchChild | null = null;
+  try {
+    wpslink = await startWpslink({
+      hubs: {
+        direct: handler(`${upstreamUrl}/api/{event}`),
+        proxy: handler(`${proxyUrl}/api/{event}`),
+        site: handler(`http://${siteName}.azurewebsites.net/api/{event}`),
+      },
+      startArgs: ["--propagation-delay", "0"],
+    });
+    const paths: PathSpec[] = [
+      { path: "direct", description: "(a) direct upstream URL", hub: "direct", proxyPid: null },
+      { path: "proxy", description: "minimal Node proxy (limit)", hub: "proxy", proxyPid: proxy.pid },
+    ];
+    for (const spec of paths) await measurePath(spec, wpslink, upstream, settings, results);
+
+    const summary = wpslink.summary;
+    if (!summary.managementUrl || !summary.siteHttpUrl) {
+      results.unavailable.push(
+        "upstream path over the site front end and the private path: `wpslink start` does not serve the management plane and the site front end yet",
+      );
+      return;
+    }
+    const [, , subscriptionId, , resourceGroup, , , , webPubSubName] =
+      summary.defaultResource.resourceId.split("/");
+    arm = await startBenchChild("targets/armSetup.ts", { env: { NODE_EXTRA_CA_CERTS: summary.caCertPath } });
+    const siteArgs = {
+      managementUrl: summary.managementUrl,
+      subscriptionId: subscriptionId ?? "",
+      resourceGroup: resourceGroup ?? "",
+      site: siteName,
+      backendUrl: upstreamUrl,
+    };
+    try {
+      await arm.request("createSite", siteArgs, 60_000);
+    } catch (error) {
+      results.unavailable.push(
+        `upstream path over the site front end: creating the site failed: ${(error as Error).message.split("\n")[0]}`,
+      );
+      return;
+    }
+    await measurePath(
+      { path: "sitefront", description: "(b) site front end, public path", hub: "site", proxyPid: null },
+      wpslink,
+      upstream,
+      settings,
+      results,
+    );
+    try {
+      await arm.request("approvePrivateEndpoint", { ...siteArgs, webPubSubName, timeoutMs: 30_000 }, 60_000);
+    } catch (error) {
+      results.unavailable.push(
+        `upstream path over the private path: ${(error as Error).message.split("\n")[0]}`,
+      );
+      return;
+    }
+    // Pooled keep-alive connections were dialled on the public path; the dispatcher drains them
+    // when routes change, and a short pause lets that settle before measuring.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await measurePath(
+      {
+        path: "private",
+        description: "(c) private path (approved shared private endpoint)",
+        hub: "site",
+        proxyPid: null,
+      },
+      wpslink,
+      upstream,
+      settings,
+      results,
+    );
+  } catch (error) {
+    results.unavailable.push(`upstream path failed: ${(error as Error).message.split("\n")[0]}`);
+    settings.log(`upstream path failed: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    await arm?.stop();
+    await wpslink?.stop();
+    await proxy.stop();
+    await upstream.stop();
+  }
 }

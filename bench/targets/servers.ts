@@ -8,6 +8,7 @@ import { startBenchChild } from "../harness/benchChild.js";
 import { clientToken, restToken } from "../harness/tokens.js";
 import type { ProtocolName } from "../load/protocols.js";
 import { startWpslinkProcess } from "../../test/support/wpslinkProcess.js";
+import type { StartSummary } from "../../src/composition/startSummary.js";
 
 export type ServerName = "wpslink" | "ws" | "socketio";
 
@@ -44,18 +45,25 @@ export interface WpslinkOptions {
   readonly hubs?: Record<string, unknown>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** Extra `wpslink start` flags. */
+  readonly startArgs?: readonly string[];
   readonly hub?: string;
+}
+
+export interface RunningWpslinkTarget extends ServerUnderTest {
+  readonly summary: StartSummary;
+  /** Path and query of a client connection to `hub` (token with group roles). */
+  clientPath(hub: string): Promise<string>;
 }
 
 const clientRoles = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"];
 
-export async function startWpslink(
-  options: WpslinkOptions = {},
-): Promise<ServerUnderTest & { summaryUrl: string }> {
+export async function startWpslink(options: WpslinkOptions = {}): Promise<RunningWpslinkTarget> {
   const configDir = mkdtempSync(join(tmpdir(), "wpslink-bench-"));
   const configFile = join(configDir, "config.json");
   writeFileSync(configFile, JSON.stringify({ defaultResource: { hubs: options.hubs ?? {} } }));
-  const running = await startWpslinkProcess(["--in-memory", "--log-level", "warn", "--config", configFile], {
+  const flags = ["--in-memory", "--log-level", "warn", "--config", configFile, ...(options.startArgs ?? [])];
+  const running = await startWpslinkProcess(flags, {
     commandArgs: [...(options.nodeArgs ?? []), "bin/wpslink.js", "start"],
     // Measure the sources as they are, never a stale build in dist/.
     env: { WPSLINK_FROM_SOURCE: "1" },
@@ -64,17 +72,19 @@ export async function startWpslink(
   const httpUrl = new URL(resource.httpUrl);
   const hub = options.hub ?? "bench";
   const key = resource.primaryKey;
-  const token = await clientToken(key, `http://${httpUrl.host}/client/hubs/${hub}`, { roles: clientRoles });
+  const clientPath = async (hubName: string) =>
+    `/client/hubs/${hubName}?access_token=${await clientToken(key, `http://${httpUrl.host}/client/hubs/${hubName}`, { roles: clientRoles })}`;
   return {
     name: "wpslink",
     pid: running.child.pid ?? -1,
-    summaryUrl: resource.httpUrl,
+    summary: running.summary,
+    clientPath,
     connect: {
       protocol: "wpslink",
       host: running.summary.host,
       port: resource.httpPort,
       hostHeader: httpUrl.host,
-      path: `/client/hubs/${hub}?access_token=${token}`,
+      path: await clientPath(hub),
     },
     async publishTo(group) {
       const path = `/api/hubs/${hub}/groups/${group}/:send?api-version=2024-12-01`;
