@@ -8,7 +8,7 @@ import { loadOrCreateLocalCa } from "../../../src/pki/localCa.js";
 import { openSqliteStore } from "../../../src/store/sqliteStore.js";
 import { createBearerAuthenticator } from "../../../src/arm/auth/bearerAuthenticator.js";
 import { createLocalTokenIssuer } from "../../../src/arm/auth/localTokenIssuer.js";
-import { createArmRuntime, type ArmRuntime } from "../../../src/arm/runtime/armRuntime.js";
+import { createArmRuntime } from "../../../src/arm/runtime/armRuntime.js";
 import { createManagementServer } from "../../../src/arm/managementServer.js";
 import { writeRuntimeFile } from "../../../src/config/runtimeFile.js";
 import { runCli, type CliRun } from "../../../src/cli/az/program.js";
@@ -17,6 +17,9 @@ import { registerWebProvider } from "../../../src/arm/web/registerWebProvider.js
 import { WebSiteService } from "../../../src/arm/web/webSiteService.js";
 import type { Store } from "../../../src/store/store.js";
 import { FakeDataPlaneHost } from "../../arm/support/fakeDataPlaneHost.js";
+import { registerSharedPrivateLinkResources } from "../../../src/arm/webpubsub/sharedPrivateLinkRoutes.js";
+import { SharedPrivateLinkService } from "../../../src/arm/webpubsub/sharedPrivateLinkService.js";
+import { ManagedNetwork } from "../../../src/network/managedNetwork.js";
 
 export interface CliServer {
   readonly url: string;
@@ -33,12 +36,13 @@ export interface CliServer {
 }
 
 /**
- * The Microsoft.SignalRService and Microsoft.Web providers are the real ones; the Web PubSub
+ * The Microsoft.SignalRService (with shared private link resources) and Microsoft.Web providers
+ * and the managed network are the real ones; the Web PubSub
  * data planes they would start are recorded by the provider tests' fake host (the CLI only sees
  * the management plane).
  */
 export async function startCliServer(
-  options: { register?: (runtime: ArmRuntime, web: WebSiteService) => void; transitionDelayMs?: number } = {},
+  options: { transitionDelayMs?: number; propagationDelayMs?: number } = {},
 ): Promise<CliServer> {
   const ca = loadOrCreateLocalCa(process.env.WPSLINK_TEST_CA_DIR ?? null);
   const store = openSqliteStore({ path: ":memory:" });
@@ -49,9 +53,19 @@ export async function startCliServer(
     pageSize: 2,
   });
   const web = await WebSiteService.open({ store, transitionDelayMs: options.transitionDelayMs ?? 200 });
-  registerWebPubSubProvider(runtime, { host: new FakeDataPlaneHost(), publicHostname: "localhost" });
+  const network = new ManagedNetwork({ siteExists: (name) => web.siteExists(name) });
+  const spe = await SharedPrivateLinkService.open({
+    store,
+    web,
+    network,
+    propagationDelayMs: options.propagationDelayMs ?? 200,
+  });
   registerWebProvider(runtime, web);
-  options.register?.(runtime, web);
+  const provider = registerWebPubSubProvider(runtime, {
+    host: new FakeDataPlaneHost(),
+    publicHostname: "localhost",
+  });
+  provider.addHooks(registerSharedPrivateLinkResources(runtime, spe));
   await runtime.recover();
   const server = createManagementServer({
     host: "127.0.0.1",
@@ -81,7 +95,9 @@ export async function startCliServer(
     env,
     cli: (...args) => runCli(args, { env, cwd: workspace }),
     async close() {
+      spe.close();
       web.close();
+      await provider.stopAll();
       await server.close();
       await store.close();
       rmSync(workspace, { recursive: true, force: true });
