@@ -1,6 +1,7 @@
 // The embedded store adapter on better-sqlite3. A file database runs in WAL mode with
 // synchronous=FULL, so a committed write survives `kill -9` and power loss; `:memory:` keeps
 // nothing (`--in-memory`). The statements come from schema.ts.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { migrations, queries, type EntryRow } from "./schema.js";
@@ -153,6 +154,8 @@ function migrate(db: Database.Database): void {
 class SqliteStore implements Store {
   private readonly queue = new SerialQueue();
   private closed = false;
+  /** The transaction whose callback is running, so a call on the store itself from inside it fails loudly instead of deadlocking. */
+  private readonly activeTransaction = new AsyncLocalStorage<{ open: boolean }>();
 
   constructor(
     private readonly db: Database.Database,
@@ -161,6 +164,13 @@ class SqliteStore implements Store {
 
   private run<R>(task: () => R | Promise<R>): Promise<R> {
     if (this.closed) return Promise.reject(new Error("the store is closed"));
+    if (this.activeTransaction.getStore()?.open) {
+      return Promise.reject(
+        new Error(
+          "the store was called inside one of its own transactions; use the transaction's `tx` instead",
+        ),
+      );
+    }
     return this.queue.run(task);
   }
 
@@ -187,9 +197,9 @@ class SqliteStore implements Store {
   transaction<R>(fn: (tx: StoreTransaction) => Promise<R> | R): Promise<R> {
     return this.run(async () => {
       const ops = this.ops;
-      let open = true;
+      const state = { open: true };
       const guard = <X>(action: () => X): Promise<X> => {
-        if (!open) return Promise.reject(new Error("store transaction used after it ended"));
+        if (!state.open) return Promise.reject(new Error("store transaction used after it ended"));
         try {
           return Promise.resolve(action());
         } catch (error) {
@@ -205,14 +215,14 @@ class SqliteStore implements Store {
       };
       ops.begin();
       try {
-        const result = await fn(tx);
+        const result = await this.activeTransaction.run(state, () => fn(tx));
         ops.commit();
         return result;
       } catch (error) {
         ops.rollback();
         throw error;
       } finally {
-        open = false;
+        state.open = false;
       }
     });
   }

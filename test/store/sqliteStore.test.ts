@@ -119,6 +119,25 @@ describe("sqlite store", () => {
     await store.close();
   });
 
+  it("fails loudly instead of deadlocking when the store is called inside its own transaction", async () => {
+    const store = memory();
+    await assert.rejects(
+      store.transaction(async () => {
+        await store.get("x");
+      }),
+      /inside one of its own transactions/,
+    );
+    // Work started inside a transaction may use the store once the transaction is over.
+    let later: Promise<unknown> = Promise.resolve();
+    await store.transaction(async (tx) => {
+      await tx.put("y", "t", 1);
+      later = new Promise((resolve) => setImmediate(resolve)).then(() => store.put("y", "t", 2));
+    });
+    await later;
+    assert.equal((await store.get("y"))?.value, 2);
+    await store.close();
+  });
+
   it("keeps committed state across close and reopen, in WAL mode with synchronous FULL", async () => {
     const path = join(folder, "state.db");
     const store = openSqliteStore({ path });
