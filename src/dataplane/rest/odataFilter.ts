@@ -12,13 +12,17 @@ export { FilterSyntaxError } from "./odataTokens.js";
 
 type ValueType = "string" | "number" | "boolean" | "null" | "collection" | "list";
 type Primitive = string | number | boolean | null;
-type Value = Primitive | readonly string[] | readonly Primitive[];
+type Value = Primitive | ReadonlySet<string> | readonly Primitive[];
 
 interface Node {
   readonly type: ValueType;
   readonly position: number;
   readonly evaluate: (connection: ConnectionView) => Value;
+  /** True for literals, whose value does not depend on the connection. */
+  readonly constant?: boolean;
 }
+
+const noConnection: ConnectionView = { connectionId: "", userId: null, groups: new Set(), protocol: null };
 
 const maxFilterLength = 16 * 1024;
 const maxDepth = 64;
@@ -45,7 +49,7 @@ const functions: Record<string, FunctionSignature> = {
   length: {
     args: [["string", "collection", "null"]],
     result: "number",
-    apply: ([v]) => (typeof v === "string" || Array.isArray(v) ? (v as string | string[]).length : null),
+    apply: ([v]) => (typeof v === "string" ? v.length : v instanceof Set ? v.size : null),
   },
   substring: {
     args: [stringArg, numberArg, numberArg],
@@ -98,7 +102,7 @@ function test(args: Value[], check: (text: string, part: string) => boolean): bo
 const fields: Record<string, { type: ValueType; read: (c: ConnectionView) => Value }> = {
   userid: { type: "string", read: (c) => c.userId },
   connectionid: { type: "string", read: (c) => c.connectionId },
-  groups: { type: "collection", read: (c) => [...c.groups] },
+  groups: { type: "collection", read: (c) => c.groups },
 };
 
 class FilterParser {
@@ -259,9 +263,10 @@ class FilterParser {
       type: "boolean",
       position: at.position,
       evaluate: (c) => {
-        const value = left.evaluate(c);
-        const items = right.evaluate(c) as readonly Primitive[];
-        return items.includes(value as Primitive);
+        const value = left.evaluate(c) as Primitive;
+        const items = right.evaluate(c);
+        if (items instanceof Set) return typeof value === "string" && items.has(value);
+        return (items as readonly Primitive[]).includes(value);
       },
     };
   }
@@ -309,6 +314,11 @@ class FilterParser {
       if (item.type === "collection" || item.type === "list") {
         this.failAt(item.position, `a list may only hold single values, not a ${item.type}`);
       }
+    }
+    if (items.every((item) => item.constant)) {
+      // A list of literals (the usual case) is built once, not per connection.
+      const values = items.map((item) => item.evaluate(noConnection) as Primitive);
+      return { type: "list", position: open.position, evaluate: () => values };
     }
     return {
       type: "list",
@@ -378,7 +388,7 @@ class FilterParser {
 }
 
 function constant(type: ValueType, value: Primitive, position: number): Node {
-  return { type, position, evaluate: () => value };
+  return { type, position, evaluate: () => value, constant: true };
 }
 
 function describe(token: Token): string {

@@ -5,10 +5,26 @@
 // also accept the URL without its query and either form percent-decoded once; a proxy in front
 // may name the original scheme and host in X-Forwarded-Proto / X-Forwarded-Host.
 import type { IncomingMessage } from "node:http";
+import { webcrypto } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { AccessKeyRing } from "../domain/accessKeys.js";
 import { refuse } from "./restErrors.js";
+
+/**
+ * Verification keys imported once per key value: importing the raw bytes on every request costs
+ * about as much as the verification itself. A rotated key is a new array, so a new entry.
+ */
+const importedKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+
+function verificationKey(bytes: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let imported = importedKeys.get(bytes);
+  if (!imported) {
+    imported = webcrypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    importedKeys.set(bytes, imported);
+  }
+  return imported;
+}
 
 /** Clock skew allowed on `exp`/`nbf`/`iat`, as the service's token validation allows. */
 const clockToleranceSeconds = 300;
@@ -80,7 +96,7 @@ export async function authenticateRestRequest(
   let lastError: unknown;
   for (const key of keys.encoded()) {
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      ({ payload } = await jwtVerify(token, await verificationKey(key), {
         algorithms: ["HS256"],
         clockTolerance: clockToleranceSeconds,
         requiredClaims: ["exp"],
