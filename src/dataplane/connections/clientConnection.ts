@@ -13,7 +13,7 @@ import { AckLedger } from "./ackLedger.js";
 import type { EncodedDataMessage } from "./encodedMessage.js";
 import { ReliableBuffer, type BufferedMessage, type ReliableLimits } from "./reliableBuffer.js";
 import { SocketOutbox, type FlushScheduler } from "./socketOutbox.js";
-import { frame, frameParts } from "./webSocketFrame.js";
+import { frame, frameHeadWithPrefix, frameHeader } from "./webSocketFrame.js";
 
 export type ConnectionStatus = "live" | "held" | "closed";
 
@@ -40,8 +40,6 @@ export interface ConnectionInit {
   /** Raw-client mode `sendToGroup`: the group its frames go to. */
   readonly rawSendGroup: string | null;
 }
-
-const emptyPrefix = Buffer.alloc(0);
 
 export class ClientConnection implements ConnectionView {
   readonly connectionId: string;
@@ -146,10 +144,19 @@ export class ClientConnection implements ConnectionView {
     const sequenceId = this.reliable.nextSequenceId();
     let entry: BufferedMessage;
     if (hasSequencedDataEncoding(codec)) {
-      entry = { sequenceId, prefix: codec.sequencePrefix(sequenceId), body: encoded.codecBody(codec) };
+      const body = encoded.codecBody(codec);
+      entry = {
+        sequenceId,
+        head: frameHeadWithPrefix(codec.sequencePrefix(sequenceId), body.length, codec.binary),
+        body,
+      };
     } else {
-      const payload = codec.encode({ type: "message", message: encoded.message, sequenceId });
-      entry = { sequenceId, prefix: emptyPrefix, body: payload };
+      const payload = codec.encode({
+        type: "message",
+        message: encoded.message,
+        sequenceId: BigInt(sequenceId),
+      });
+      entry = { sequenceId, head: frameHeader(payload.length, codec.binary), body: payload };
     }
     if (!this.reliable.add(entry)) {
       this.owner.overloaded(this, "The connection has too many unacknowledged messages to stay recoverable");
@@ -165,9 +172,8 @@ export class ClientConnection implements ConnectionView {
 
   private writeBuffered(entry: BufferedMessage): void {
     const outbox = this.outbox;
-    const codec = this.codec;
-    if (!outbox || !codec) return;
-    for (const part of frameParts(entry.prefix, entry.body, codec.binary)) if (!outbox.push(part)) return;
+    if (!outbox) return;
+    if (outbox.push(entry.head)) outbox.push(entry.body);
   }
 
   /** Writes what is queued, then closes the socket with a close frame. */

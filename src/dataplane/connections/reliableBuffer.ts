@@ -4,9 +4,9 @@
 // connection cannot be made whole again and is closed.
 
 export interface BufferedMessage {
-  readonly sequenceId: bigint;
-  /** Frame payload parts: [prefix, body] where the body may be shared with other connections. */
-  readonly prefix: Buffer;
+  readonly sequenceId: number;
+  /** The frame as written: `head` (header, and the sequence prefix) then `body`, which may be shared. */
+  readonly head: Buffer;
   readonly body: Buffer;
 }
 
@@ -21,29 +21,30 @@ export class ReliableBuffer {
   private entries: BufferedMessage[] = [];
   private head = 0;
   private bytes = 0;
-  private lastSequenceId = 0n;
+  // A number: 2^53 messages on one connection is out of reach, and numbers are cheaper than bigints.
+  private lastSequenceId = 0;
 
   constructor(private readonly limits: ReliableLimits) {}
 
   /** The next sequence id (ids start at 1 and only grow, across recoveries). */
-  nextSequenceId(): bigint {
-    this.lastSequenceId += 1n;
-    return this.lastSequenceId;
+  nextSequenceId(): number {
+    return ++this.lastSequenceId;
   }
 
   /** False when the buffer is over its bounds after adding. */
   add(entry: BufferedMessage): boolean {
     this.entries.push(entry);
-    this.bytes += entry.prefix.length + entry.body.length;
+    this.bytes += entry.head.length + entry.body.length;
     return this.entries.length - this.head <= this.limits.maxMessages && this.bytes <= this.limits.maxBytes;
   }
 
   /** Everything up to and including `sequenceId` has arrived. */
-  acknowledge(sequenceId: bigint): void {
+  acknowledge(acknowledged: bigint): void {
+    const sequenceId = Number(acknowledged);
     while (this.head < this.entries.length) {
       const entry = this.entries[this.head] as BufferedMessage;
       if (entry.sequenceId > sequenceId) break;
-      this.bytes -= entry.prefix.length + entry.body.length;
+      this.bytes -= entry.head.length + entry.body.length;
       this.head++;
     }
     // Compact now and then rather than shifting on every acknowledgement.

@@ -34,8 +34,14 @@ export function frame(payload: Buffer, binary: boolean): Buffer {
   return Buffer.concat([header, payload], header.length + payload.length);
 }
 
-/** A whole frame whose payload is `prefix` followed by `body`. */
-export function frameParts(prefix: Buffer, body: Buffer, binary: boolean): Buffer[] {
-  const header = frameHeader(prefix.length + body.length, binary);
-  return [Buffer.concat([header, prefix], header.length + prefix.length), body];
+/**
+ * The start of a frame whose payload is the ASCII `prefix` followed by `bodyLength` more bytes:
+ * header and prefix in one buffer, so a per-connection prefix costs one allocation.
+ */
+export function frameHeadWithPrefix(prefix: string, bodyLength: number, binary: boolean): Buffer {
+  const header = frameHeader(prefix.length + bodyLength, binary);
+  const head = Buffer.allocUnsafe(header.length + prefix.length);
+  header.copy(head, 0);
+  head.write(prefix, header.length, "latin1");
+  return head;
 }

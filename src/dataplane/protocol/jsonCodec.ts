@@ -15,12 +15,10 @@ import { readJsonInbound } from "./jsonInbound.js";
 
 /** A codec that can encode a data message once and add the sequence id per connection. */
 export interface SequencedDataEncoding {
-  /** The data message without its sequence id, in a form `withSequenceId` completes. */
+  /** The data message without its sequence id; `sequencePrefix` + body is the whole frame payload. */
   encodeDataBody(message: DataMessage): Buffer;
-  /** The bytes to write before `body` so that the frame carries `sequenceId`. */
-  sequencePrefix(sequenceId: bigint): Buffer;
-  /** The bytes to write before `body` for a frame without a sequence id. */
-  readonly plainPrefix: Buffer;
+  /** The ASCII text to write before the body so that the payload carries `sequenceId`. */
+  sequencePrefix(sequenceId: number): string;
 }
 
 export function hasSequencedDataEncoding(codec: ClientCodec): codec is ClientCodec & SequencedDataEncoding {
@@ -31,7 +29,6 @@ const openBrace = Buffer.from("{");
 
 class JsonCodec implements ClientCodec, SequencedDataEncoding {
   readonly binary = false;
-  readonly plainPrefix = openBrace;
 
   constructor(
     readonly subprotocol: string,
@@ -62,7 +59,7 @@ class JsonCodec implements ClientCodec, SequencedDataEncoding {
     switch (message.type) {
       case "message":
         return Buffer.concat([
-          message.sequenceId === undefined ? openBrace : this.sequencePrefix(message.sequenceId),
+          message.sequenceId === undefined ? openBrace : Buffer.from(`{"sequenceId":${message.sequenceId},`),
           this.encodeDataBody(message.message),
         ]);
       case "ack":
@@ -107,8 +104,8 @@ class JsonCodec implements ClientCodec, SequencedDataEncoding {
     return Buffer.from(`${text}}`);
   }
 
-  sequencePrefix(sequenceId: bigint): Buffer {
-    return Buffer.from(`{"sequenceId":${sequenceId},`);
+  sequencePrefix(sequenceId: number): string {
+    return `{"sequenceId":${sequenceId},`;
   }
 }
 
