@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 export WPSLINK_TEST_CA_DIR="$PWD/test-artifacts/ca"
 NODE_EXTRA_CA_CERTS="$(node --import tsx scripts/make-test-ca.ts "$WPSLINK_TEST_CA_DIR")"
 export NODE_EXTRA_CA_CERTS
-exec node --import tsx --test --test-concurrency=1 --test-timeout=120000 "$@"
+exec node --import tsx --test --test-concurrency=1 --test-timeout=300000 "$@"

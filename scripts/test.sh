@@ -11,4 +11,4 @@ node --import tsx scripts/build-portal.ts
 export WPSLINK_TEST_CA_DIR="$PWD/test-artifacts/ca"
 NODE_EXTRA_CA_CERTS="$(node --import tsx scripts/make-test-ca.ts "$WPSLINK_TEST_CA_DIR")"
 export NODE_EXTRA_CA_CERTS
-node --import tsx --test --test-concurrency=1 --test-timeout=120000 $(find test -name '*.test.ts' | sort)
+node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(find test -name '*.test.ts' | sort)
