@@ -3,16 +3,9 @@
 // recent records in memory and reconnects after a drop.
 import { useEffect, useState } from "preact/hooks";
 import { accessToken } from "../api/armClient.js";
+import type { TraceRecord } from "../api/traceRecord.js";
 
-export interface TraceRecord {
-  readonly time: number;
-  readonly category: string;
-  readonly kind: string;
-  readonly resource?: string;
-  readonly hub?: string;
-  readonly connectionId?: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-}
+export type { TraceRecord };
 
 export type StreamState = "connecting" | "live" | "reconnecting";
 

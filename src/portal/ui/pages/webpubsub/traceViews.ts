@@ -1,7 +1,7 @@
 // Reading the live trace for one Web PubSub resource: which records are its own, the clients
 // connected now, and for each upstream call what the upstream saw (the site front end's record
 // of the same TCP connection, matched by the source address and port).
-import type { TraceRecord } from "../../state/traceStore.js";
+import type { TraceRecord } from "../../api/traceRecord.js";
 
 export function belongsTo(record: TraceRecord, resourceId: string, name: string): boolean {
   const own = record.resource?.toLowerCase();
@@ -21,15 +21,15 @@ export function liveConnections(records: readonly TraceRecord[]): LiveConnection
   const open = new Map<string, LiveConnection>();
   for (const record of records) {
     if (record.category !== "connection" || !record.connectionId) continue;
-    const kind = record.kind.toLowerCase();
-    if (kind.includes("disconnected") || kind.includes("closed")) open.delete(record.connectionId);
-    else if (kind.includes("connected") || kind.includes("opened")) {
+    // The data plane traces `connected` (and `recovered` after a reliable reconnect) and `disconnected`.
+    if (record.kind === "disconnected") open.delete(record.connectionId);
+    else if (record.kind === "connected" || record.kind === "recovered") {
       const userId = record.details?.userId;
       open.set(record.connectionId, {
         connectionId: record.connectionId,
         hub: record.hub ?? "",
         userId: typeof userId === "string" ? userId : "",
-        since: record.time,
+        since: open.get(record.connectionId)?.since ?? record.time,
       });
     }
   }
