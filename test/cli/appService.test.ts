@@ -154,6 +154,32 @@ test("functionapp and webapp create/show/list/update/delete with --backend-url",
   const noPlan = await server.cli("webapp", "create", ...g, "-n", "lost-web", "--plan", "no-plan");
   assert.equal(noPlan.exitCode, 3);
   assert.match(noPlan.stderr, /^ERROR: \(\w*NotFound\) /);
+  const web = await json(
+    "webapp",
+    "update",
+    ...g,
+    "-n",
+    "contoso-web",
+    "--backend-url",
+    "http://127.0.0.1:8088",
+    "--tags",
+    "tier=free",
+  );
+  assert.deepEqual(web.tags, { tier: "free" });
+  assert.equal(
+    await ok(
+      "webapp",
+      "show",
+      ...g,
+      "-n",
+      "contoso-web",
+      "--query",
+      "[kind, siteConfig.appSettings[0].value]",
+      "-o",
+      "tsv",
+    ),
+    "app\nhttp://127.0.0.1:8088\n",
+  );
   assert.equal(await ok("webapp", "delete", ...g, "-n", "contoso-web"), "");
   assert.equal((await server.cli("webapp", "show", ...g, "-n", "contoso-web")).exitCode, 3);
 });
@@ -274,4 +300,13 @@ test("private endpoint connections: list, show, approve with --id, reject with -
   const wrongId = await server.cli("network", "private-endpoint-connection", "show", "--id", siteId);
   assert.equal(wrongId.exitCode, 2);
   assert.match(wrongId.stderr, /is not the id of a private endpoint connection/);
+});
+
+test("functionapp delete, then the plan can go", async () => {
+  await ok("functionapp", "create", ...g, "-n", "short-lived", "--plan", "free-plan", "-o", "none");
+  assert.equal(await ok("functionapp", "delete", ...g, "-n", "short-lived"), "");
+  const missing = await server.cli("functionapp", "show", ...g, "-n", "short-lived");
+  assert.equal(missing.exitCode, 3);
+  assert.match(missing.stderr, /^ERROR: \(ResourceNotFound\) /);
+  assert.equal(await ok("appservice", "plan", "delete", ...g, "-n", "free-plan", "-y"), "");
 });
