@@ -9,6 +9,7 @@ import { pageOf } from "../../src/arm/runtime/paging.js";
 import { parseBody, validateName } from "../../src/arm/runtime/validation.js";
 import { ensureResourceGroup, requireResourceGroup } from "../../src/arm/runtime/resourceGroups.js";
 import { createLocalCredential } from "../../src/arm/auth/localCredential.js";
+import { isLoopback } from "../../src/arm/auth/tokenEndpoint.js";
 
 const sub = "11111111-2222-3333-4444-555555555555";
 const widgetPath =
@@ -159,6 +160,14 @@ describe("ARM runtime: authentication", () => {
       assert.equal((await errorOf(garbage)).code, "InvalidAuthenticationToken");
     } finally {
       await open.close();
+    }
+  });
+
+  it("treats only 127.0.0.0/8 and ::1 as loopback for the token endpoint", () => {
+    for (const address of ["127.0.0.1", "127.5.6.7", "::1", "::ffff:127.0.0.1"])
+      assert.equal(isLoopback(address), true, address);
+    for (const address of ["10.0.0.1", "192.168.1.2", "::ffff:10.0.0.1", "fe80::1", "128.0.0.1", undefined]) {
+      assert.equal(isLoopback(address), false, String(address));
     }
   });
 
@@ -336,6 +345,18 @@ describe("ARM runtime: requests", () => {
       next = page.nextLink;
     }
     assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+  });
+
+  it("answers subscriptions: any GUID exists; the list holds those with resource groups", async () => {
+    const one = (await (await harness.arm(`/subscriptions/${sub}?api-version=2022-12-01`)).json()) as {
+      state: string;
+      subscriptionId: string;
+    };
+    assert.deepEqual([one.state, one.subscriptionId], ["Enabled", sub]);
+    const list = (await (await harness.arm(`/subscriptions?api-version=2022-12-01`)).json()) as {
+      value: { subscriptionId: string }[];
+    };
+    assert.ok(list.value.some((s) => s.subscriptionId === sub));
   });
 
   it("manages resource groups explicitly", async () => {

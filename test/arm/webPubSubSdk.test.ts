@@ -198,10 +198,18 @@ describe("webPubSub with @azure/arm-webpubsub 1.2.0", () => {
     const updated = await client.webPubSub.beginUpdateAndWait(
       rg,
       "contoso-webpubsub",
-      { location: "eastus", disableLocalAuth: true, tags: { team: "b" } },
+      {
+        location: "eastus",
+        disableLocalAuth: true,
+        tags: { team: "b" },
+        identity: { type: "SystemAssigned" },
+      },
       fast,
     );
     assert.equal(updated.disableLocalAuth, true);
+    assert.equal(updated.identity?.type, "SystemAssigned");
+    assert.match(updated.identity?.principalId ?? "", /^[0-9a-f-]{36}$/);
+    assert.equal(updated.identity?.tenantId, "00000000-0000-0000-0000-000000000000");
     assert.deepEqual(updated.tags, { team: "b" });
     assert.equal(updated.sku?.capacity, 2);
     assert.deepEqual(host.last("setAccess")!.access, {

@@ -10,6 +10,7 @@ import { checkApiVersion } from "./apiVersions.js";
 import { ArmError, armErrors } from "./armError.js";
 import { LroEngine } from "./lroEngine.js";
 import { resourceGroupRoutes } from "./resourceGroups.js";
+import { subscriptionRoutes } from "./subscriptions.js";
 import { RouteTable, type ArmContext, type ArmMethod, type ArmResult } from "./routeTable.js";
 import { validateResourceGroupName, validateSubscriptionId } from "./validation.js";
 
@@ -90,7 +91,7 @@ function write(res: ServerResponse, method: string, result: ArmResult, base: Rec
 export function createArmRuntime(options: ArmRuntimeOptions): ArmRuntime {
   const routes = new RouteTable();
   const operations = new LroEngine(options.store, options.retryAfterSeconds ?? 1);
-  routes.add(...operations.routes(), ...resourceGroupRoutes());
+  routes.add(...operations.routes(), ...resourceGroupRoutes(), ...subscriptionRoutes());
   const enforceApiVersion = options.apiVersionCheck ?? true;
   const pageSize = options.pageSize ?? 100;
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;

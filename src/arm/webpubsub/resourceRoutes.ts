@@ -168,6 +168,7 @@ async function put(c: ArmContext, lifecycle: WebPubSubLifecycle): Promise<ArmRes
       await tx.put(nameIndexKey(name), "wpslink/name-index", { key });
       groupName = group.name;
     }
+    const identity = identityFrom(body.identity, existing?.identity);
     const next: WebPubSubRecord = {
       id: existing?.id ?? webPubSubId(sub, groupName, name),
       subscriptionId: sub,
@@ -177,9 +178,7 @@ async function put(c: ArmContext, lifecycle: WebPubSubLifecycle): Promise<ArmRes
       tags: body.tags ?? {},
       kind: "WebPubSub",
       sku,
-      ...(identityFrom(body.identity, existing?.identity)
-        ? { identity: identityFrom(body.identity, existing?.identity)! }
-        : {}),
+      ...(identity ? { identity } : {}),
       provisioningState: existing ? "Updating" : "Creating",
       properties: settable(body.properties, defaultProperties),
       keys: existing?.keys ?? { primary: newAccessKey(), secondary: newAccessKey() },
