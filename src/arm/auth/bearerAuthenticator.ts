@@ -30,7 +30,11 @@ function callerFrom(claims: JWTPayload): ArmCaller {
   };
 }
 
+/** Verified tokens kept to skip the signature check when a client reuses its token (the SDKs do). */
+const verifiedCacheSize = 1000;
+
 export function createBearerAuthenticator(options: BearerAuthenticatorOptions): BearerAuthenticator {
+  const verified = new Map<string, ArmCaller>();
   return {
     async authenticate(authorization) {
       if (authorization === undefined || authorization.trim() === "") throw armErrors.missingAuthorization();
@@ -48,8 +52,13 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
         throw armErrors.expiredToken(new Date(claims.exp * 1000));
       }
       if (options.acceptAnyBearer) return callerFrom(claims);
+      const known = verified.get(token);
+      if (known) return known;
       try {
-        return callerFrom(await options.issuer.verify(token));
+        const caller = callerFrom(await options.issuer.verify(token));
+        if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value!);
+        verified.set(token, caller);
+        return caller;
       } catch {
         throw armErrors.invalidToken(
           "it was not issued by this wpslink's local issuer (get one from POST /_wpslink/token, or start with acceptAnyBearer)",
