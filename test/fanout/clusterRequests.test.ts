@@ -33,7 +33,11 @@ function recordingHubs(calls: Call[], answers: Partial<Record<keyof HubOperation
     });
 }
 
-async function fanout(resourceName: string, requestTimeoutMs = 2000): Promise<RedisFanout> {
+async function fanout(
+  resourceName: string,
+  requestTimeoutMs = 2000,
+  onError?: (error: Error) => void,
+): Promise<RedisFanout> {
   try {
     return await createRedisFanout({
       url: redisUrl,
@@ -41,6 +45,7 @@ async function fanout(resourceName: string, requestTimeoutMs = 2000): Promise<Re
       resourceName,
       compileFilter,
       requestTimeoutMs,
+      ...(onError ? { onError } : {}),
     });
   } catch (error) {
     throw new Error(
@@ -53,8 +58,12 @@ async function fanout(resourceName: string, requestTimeoutMs = 2000): Promise<Re
 
 describe("hub operations across nodes (scatter/gather)", () => {
   const opened: RedisFanout[] = [];
-  const open = async (resourceName: string, requestTimeoutMs?: number): Promise<RedisFanout> => {
-    const created = await fanout(resourceName, requestTimeoutMs);
+  const open = async (
+    resourceName: string,
+    requestTimeoutMs?: number,
+    onError?: (error: Error) => void,
+  ): Promise<RedisFanout> => {
+    const created = await fanout(resourceName, requestTimeoutMs, onError);
     opened.push(created);
     return created;
   };
@@ -167,5 +176,39 @@ describe("hub operations across nodes (scatter/gather)", () => {
     } finally {
       silent.disconnect();
     }
+  });
+
+  it("a dropped subscription is reported, and deliveries resume after ioredis reconnects", async () => {
+    const errors: Error[] = [];
+    const a = await open("dropped");
+    const b = await open("dropped", undefined, (error) => errors.push(error));
+    const received: string[] = [];
+    b.subscribe((delivery) => received.push(delivery.message.payload.data.toString()));
+    const admin = new Redis(redisUrl);
+    try {
+      const clients = (await admin.call("CLIENT", "LIST")) as string;
+      const line = clients.split("\n").find((entry) => entry.includes(`name=wpslink-fanout-sub-${b.nodeId}`));
+      const id = /\bid=(\d+)/.exec(line ?? "")?.[1];
+      assert.ok(id, "the subscriber connection is named after its node");
+      await admin.call("CLIENT", "KILL", "ID", id);
+    } finally {
+      admin.disconnect();
+    }
+    const deadline = Date.now() + 5000;
+    let sent = 0;
+    while (!received.some((text) => text.startsWith("probe")) && Date.now() < deadline) {
+      await a.publish({
+        hub: "h",
+        target: { kind: "all" },
+        message: { from: "server", payload: { dataType: "text", data: Buffer.from(`probe ${sent++}`) } },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(
+      received.some((text) => text.startsWith("probe")),
+      "deliveries resumed",
+    );
+    assert.equal(errors.length, 1, "one report per outage");
+    assert.match(errors[0]?.message ?? "", /lost its subscription/);
   });
 });

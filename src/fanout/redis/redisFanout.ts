@@ -98,8 +98,14 @@ export async function createRedisFanout(options: RedisFanoutOptions): Promise<Re
     maxRetriesPerRequest: 2,
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
   };
-  const publisher = new Redis(url, redisOptions);
-  const subscriber = new Redis(url, redisOptions);
+  // Auto-pipelining sends the PUBLISH commands of one tick in one write (a burst of sends).
+  // Named so an operator (or a test) can find this node's connections in `CLIENT LIST`.
+  const publisher = new Redis(url, {
+    ...redisOptions,
+    enableAutoPipelining: true,
+    connectionName: `wpslink-fanout-pub-${nodeId}`,
+  });
+  const subscriber = new Redis(url, { ...redisOptions, connectionName: `wpslink-fanout-sub-${nodeId}` });
   // Connection errors surface through commands and start-up; the events must not crash the process.
   publisher.on("error", () => undefined);
   subscriber.on("error", () => undefined);
@@ -168,6 +174,23 @@ export async function createRedisFanout(options: RedisFanoutOptions): Promise<Re
     }
     if (!closed) await publisher.publish(replyChannel(request.origin), encodeEnvelope(reply));
   };
+
+  // Pub/sub keeps nothing for a subscriber that is away: say so loudly, once per outage. Redis
+  // also drops a subscriber whose unread backlog passes `client-output-buffer-limit pubsub`.
+  // ioredis reconnects and subscribes again by itself.
+  let subscriberDown = false;
+  subscriber.on("close", () => {
+    if (closed || subscriberDown) return;
+    subscriberDown = true;
+    reportError(
+      new Error(
+        "The Redis fan-out lost its subscription; messages from other nodes are lost until it reconnects",
+      ),
+    );
+  });
+  subscriber.on("ready", () => {
+    subscriberDown = false;
+  });
 
   subscriber.on("pmessageBuffer", (_pattern: string, _channel: Buffer, envelope: Buffer) => {
     try {
