@@ -12,9 +12,8 @@ import {
 } from "./commandKit.js";
 import { apiVersions, planPath, webProviderPath } from "./armPaths.js";
 import { UsageError } from "./errors.js";
-import { getResource, listAll, writeResource } from "./operations.js";
+import { defaultLocationOf, getResource, listAll, writeResource } from "./operations.js";
 import { flattenProperties } from "./resultShape.js";
-import { defaultLocationOf } from "./webPubSubCommands.js";
 
 const v = apiVersions.web;
 

@@ -1,6 +1,9 @@
 // Calls shared by the command modules: a plain GET, a list that follows nextLink, and a write
 // that runs its long-running operation to the end unless --no-wait.
+import { defaultLocation } from "../../config/defaults.js";
+import { apiVersions, resourceGroupPath } from "./armPaths.js";
 import type { RunContext } from "./commandKit.js";
+import { ArmResponseError } from "./errors.js";
 import { completeOperation } from "./longRunning.js";
 
 export async function getResource(context: RunContext, path: string, apiVersion: string): Promise<unknown> {
@@ -34,4 +37,24 @@ export async function writeResource(
   const initial = await client.send(method, url, body === undefined ? {} : { body });
   if (context.noWait) return undefined;
   return completeOperation(client, initial, { method, resourceUrl: url, progress: context.progress() });
+}
+
+/** The location of a resource group, as az defaults `--location` to it. */
+export async function defaultLocationOf(context: RunContext, group: string): Promise<string> {
+  try {
+    const body = (await getResource(
+      context,
+      resourceGroupPath(context.subscription, group),
+      apiVersions.resources,
+    )) as {
+      location?: string;
+    };
+    return body.location ?? defaultLocation;
+  } catch (error) {
+    // Only a missing group is the user's problem; a management API without explicit groups
+    // (no route for them) leaves the default location.
+    if (error instanceof ArmResponseError && error.code === "ResourceGroupNotFound") throw error;
+    if (error instanceof ArmResponseError) return defaultLocation;
+    throw error;
+  }
 }

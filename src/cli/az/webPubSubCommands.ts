@@ -1,7 +1,6 @@
 // `wpslink webpubsub create|show|list|delete|update` and `webpubsub key show|regenerate`, shaped
 // after the az webpubsub extension. Results are flattened like the Python SDK models az prints.
 import { Option, type Command } from "commander";
-import { defaultLocation } from "../../config/defaults.js";
 import {
   addLeaf,
   nameOption,
@@ -12,34 +11,13 @@ import {
   type CliSession,
   type RunContext,
 } from "./commandKit.js";
-import { apiVersions, resourceGroupPath, webPubSubListPath, webPubSubPath } from "./armPaths.js";
-import { ArmResponseError } from "./errors.js";
-import { getResource, listAll, writeResource } from "./operations.js";
+import { apiVersions, webPubSubListPath, webPubSubPath } from "./armPaths.js";
+import { defaultLocationOf, getResource, listAll, writeResource } from "./operations.js";
 import { flattenProperties } from "./resultShape.js";
 
 const v = apiVersions.webPubSub;
 const flat = (body: unknown): unknown => flattenProperties(body);
 const flatList = (items: unknown[]): unknown[] => items.map(flat);
-
-/** The location of a resource group, as az defaults `--location` to it. */
-export async function defaultLocationOf(context: RunContext, group: string): Promise<string> {
-  try {
-    const body = (await getResource(
-      context,
-      resourceGroupPath(context.subscription, group),
-      apiVersions.resources,
-    )) as {
-      location?: string;
-    };
-    return body.location ?? defaultLocation;
-  } catch (error) {
-    // Only a missing group is the user's problem; a management API without explicit groups
-    // (no route for them) leaves the default location.
-    if (error instanceof ArmResponseError && error.code === "ResourceGroupNotFound") throw error;
-    if (error instanceof ArmResponseError) return defaultLocation;
-    throw error;
-  }
-}
 
 const writableProperties = [
   "tls",
