@@ -161,7 +161,14 @@ export function createArmRuntime(options: ArmRuntimeOptions): ArmRuntime {
         if (!req.readableEnded) req.resume();
       }
       if (!res.headersSent) write(res, method, result, base);
-      options.log?.({
+      const log =
+        options.log ??
+        // Without a logger, unexpected failures still reach stderr rather than vanish.
+        ((entry: ArmLogEntry) => {
+          if (entry.failure)
+            console.error(`wpslink ARM ${entry.method} ${entry.path} failed:`, entry.failure);
+        });
+      log({
         method,
         path: req.url ?? "/",
         status: result.status,
