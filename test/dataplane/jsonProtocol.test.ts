@@ -322,5 +322,22 @@ describe("json.webpubsub.azure.v1", () => {
     const got = await bystander.waitForJson((m) => m.data === "raw to lobby");
     assert.equal(got.fromUserId, "raw-pub");
     assert.equal(got.dataType, "text");
+    // A member of the group gets its own frames back unless it asked for noEcho.
+    const echoUrl = (noEcho: boolean) =>
+      `ws://localhost:${t.port}/client/hubs/${hub}?access_token=${token}&webpubsub_mode=sendToGroup&group=lobby${noEcho ? "&noEcho=true" : ""}`;
+    for (const noEcho of [false, true]) {
+      const member = openRaw(echoUrl(noEcho));
+      opened.push(member);
+      await member.opened;
+      const memberId = t.upstream.of("connected").at(-1)?.context.connectionId as string;
+      await t.server.hubs(hub).addConnectionToGroup(memberId, "lobby");
+      member.socket.send(`echo-${noEcho}`);
+      await bystander.waitForJson((m) => m.data === `echo-${noEcho}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(
+        member.frames.some((f) => f.data.toString() === `echo-${noEcho}`),
+        !noEcho,
+      );
+    }
   });
 });

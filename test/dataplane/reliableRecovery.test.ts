@@ -148,6 +148,33 @@ describe("reliable subprotocol and recovery", () => {
     assert.equal(t.upstream.of("disconnected", connectionId).length, 0);
   });
 
+  it("skips buffered messages whose TTL ran out while the client was away", async () => {
+    const { client, connectionId, connected } = await connectJson(t, hub, { userId: "ttl" }, reliable);
+    raws.push(client);
+    client.socket.terminate();
+    await waitFor(
+      () =>
+        t.trace.snapshot((r) => r.kind === "connection.held" && r.connectionId === connectionId).length === 1,
+    );
+    const ops = t.server.hubs(hub);
+    await ops.sendToConnection(connectionId, text("short-lived"), { ttlSeconds: 1 });
+    await ops.sendToConnection(connectionId, text("kept"));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const jwt = await mintToken(t.port, hub);
+    const back = openRaw(
+      `ws://localhost:${t.port}/client/hubs/${hub}?access_token=${jwt}&awps_connection_id=${connectionId}&awps_reconnection_token=${String(connected.reconnectionToken)}`,
+      [reliable],
+    );
+    raws.push(back);
+    await back.waitForJson((m) => m.data === "kept");
+    assert.deepEqual(
+      back.json().map((m) => [m.sequenceId, m.data]),
+      [[2, "kept"]],
+    );
+    const delivered = t.trace.snapshot((r) => r.kind === "delivered" && r.hub === hub).at(-1);
+    assert.equal(delivered?.details?.recipients, 1);
+  });
+
   it("closes refused recoveries with 1008 after the handshake: wrong token, unknown id, expired window", async () => {
     const { client, connectionId, connected } = await connectJson(t, hub, { userId: "r2" }, reliable);
     raws.push(client);

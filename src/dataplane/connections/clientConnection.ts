@@ -39,6 +39,8 @@ export interface ConnectionInit {
   readonly origin: string;
   /** Raw-client mode `sendToGroup`: the group its frames go to. */
   readonly rawSendGroup: string | null;
+  /** Raw-client mode `sendToGroup` with `noEcho=true`: its own frames do not come back to it. */
+  readonly rawNoEcho?: boolean;
 }
 
 export class ClientConnection implements ConnectionView {
@@ -52,6 +54,7 @@ export class ClientConnection implements ConnectionView {
   readonly reconnectionToken: string | null;
   readonly origin: string;
   readonly rawSendGroup: string | null;
+  readonly rawNoEcho: boolean;
   readonly acks = new AckLedger();
   readonly reliable: ReliableBuffer | null;
   connectionState: string | null;
@@ -79,6 +82,7 @@ export class ClientConnection implements ConnectionView {
     this.reconnectionToken = init.reconnectionToken;
     this.origin = init.origin;
     this.rawSendGroup = init.rawSendGroup;
+    this.rawNoEcho = init.rawNoEcho ?? false;
     this.reliable = init.codec?.reliable ? new ReliableBuffer(owner.reliableLimits) : null;
   }
 
@@ -149,6 +153,7 @@ export class ClientConnection implements ConnectionView {
         sequenceId,
         head: frameHeadWithPrefix(codec.sequencePrefix(sequenceId), body.length, codec.binary),
         body,
+        expiresAt: encoded.expiresAt,
       };
     } else {
       const payload = codec.encode({
@@ -156,7 +161,12 @@ export class ClientConnection implements ConnectionView {
         message: encoded.message,
         sequenceId: BigInt(sequenceId),
       });
-      entry = { sequenceId, head: frameHeader(payload.length, codec.binary), body: payload };
+      entry = {
+        sequenceId,
+        head: frameHeader(payload.length, codec.binary),
+        body: payload,
+        expiresAt: encoded.expiresAt,
+      };
     }
     if (!this.reliable.add(entry)) {
       this.owner.overloaded(this, "The connection has too many unacknowledged messages to stay recoverable");
@@ -165,9 +175,19 @@ export class ClientConnection implements ConnectionView {
     this.writeBuffered(entry);
   }
 
-  /** After a recovery: every unacknowledged message again, in order. */
-  replay(): void {
-    for (const entry of this.reliable?.pending() ?? []) this.writeBuffered(entry);
+  /**
+   * After a recovery: every unacknowledged message again, in order, except those whose TTL ran
+   * out meanwhile (the client accepts gaps in sequence ids). Returns how many were resent.
+   */
+  replay(): number {
+    const now = Date.now();
+    let resent = 0;
+    for (const entry of this.reliable?.pending() ?? []) {
+      if (entry.expiresAt !== 0 && entry.expiresAt < now) continue;
+      this.writeBuffered(entry);
+      resent++;
+    }
+    return resent;
   }
 
   private writeBuffered(entry: BufferedMessage): void {

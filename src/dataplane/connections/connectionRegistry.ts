@@ -152,13 +152,30 @@ export class ConnectionRegistry implements ConnectionOwner {
     }
     const excluded = delivery.excluded && delivery.excluded.length > 0 ? new Set(delivery.excluded) : null;
     const filter = delivery.filter;
-    const encoded = new EncodedDataMessage(delivery.message);
+    const ttl = delivery.ttlSeconds ?? 0;
+    const encoded = new EncodedDataMessage(delivery.message, ttl > 0 ? Date.now() + ttl * 1000 : 0);
+    let count = 0;
     for (const connection of recipients) {
       if (connection.status === "closed") continue;
       if (excluded?.has(connection.connectionId)) continue;
       if (filter && !filter(connection)) continue;
       connection.deliver(encoded);
+      count++;
     }
+    // One record per delivery (not per recipient) keeps the hot path cheap.
+    this.options.trace.publish({
+      category: "message",
+      kind: "delivered",
+      resource: this.options.resourceName,
+      hub: delivery.hub,
+      details: {
+        target: delivery.target,
+        from: delivery.message.from,
+        dataType: delivery.message.payload.dataType,
+        bytes: delivery.message.payload.data.length,
+        recipients: count,
+      },
+    });
   }
 
   /** A data message for one connection only (an upstream's reply to its event). */

@@ -11,7 +11,11 @@ export class EncodedDataMessage {
   private readonly frames = new Map<ClientCodec, Buffer>();
   private readonly bodies = new Map<ClientCodec, Buffer>();
 
-  constructor(readonly message: DataMessage) {}
+  constructor(
+    readonly message: DataMessage,
+    /** Epoch milliseconds after which a buffered copy is not worth resending; 0 = never. */
+    readonly expiresAt = 0,
+  ) {}
 
   /** Plain clients get the payload itself: text (and JSON text) as a text frame, bytes as binary. */
   plainFrame(): Buffer {

@@ -239,6 +239,7 @@ export class InboundMessages {
         hub: connection.hub,
         target: { kind: "group", group: connection.rawSendGroup },
         message: { from: "group", group: connection.rawSendGroup, fromUserId: connection.userId, payload },
+        ...(connection.rawNoEcho ? { excluded: [connection.connectionId] } : {}),
       });
       return;
     }

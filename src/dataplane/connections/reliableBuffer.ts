@@ -8,6 +8,8 @@ export interface BufferedMessage {
   /** The frame as written: `head` (header, and the sequence prefix) then `body`, which may be shared. */
   readonly head: Buffer;
   readonly body: Buffer;
+  /** Epoch milliseconds after which a resend skips it (message TTL); 0 = never. */
+  readonly expiresAt: number;
 }
 
 export interface ReliableLimits {

@@ -194,6 +194,7 @@ export class ClientUpgrades {
         reconnectionToken: codec?.reliable ? randomBytes(24).toString("base64url") : null,
         origin,
         rawSendGroup,
+        rawNoEcho: rawSendGroup !== null && client.query.get("noEcho")?.toLowerCase() === "true",
       },
       this.deps.registry,
     );
