@@ -6,7 +6,9 @@
 //   npm run bench -- --quick           smoke run, a few seconds per scenario
 //   npm run bench -- --only fanout     one scenario group: fanout, upstream, startup
 //   npm run bench -- --servers ws,socketio   fan-out against some servers only
+//   npm run bench -- --connections 1000      fan-out at these connection counts only
 //   npm run bench -- --out <dir>       where benchmarks.md and bench/ go
+//   npm run bench -- --profile         run wpslink under --cpu-prof and summarise where its CPU went
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     servers: { type: "string" },
     out: { type: "string" },
     profile: { type: "boolean", default: false },
+    connections: { type: "string" },
   },
 });
 
@@ -51,6 +54,17 @@ const outDir =
 mkdirSync(join(outDir, "bench"), { recursive: true });
 
 const settings = settingsFor(mode);
+const connectionsFlag = values.connections?.split(",").map(Number);
+if (connectionsFlag) {
+  // Fewer connection counts for a focused run; rates for other counts are dropped with them.
+  const keep = (n: number) => connectionsFlag.includes(n);
+  settings.fanout = {
+    ...settings.fanout,
+    connectionCounts: connectionsFlag,
+    broadcastRates: settings.fanout.broadcastRates.filter((r) => keep(r.connections)),
+    smallGroupRates: settings.fanout.smallGroupRates.filter((r) => keep(r.connections)),
+  };
+}
 const started = Date.now();
 const log = (line: string) =>
   console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -72,9 +86,9 @@ const results: BenchResults = {
 log(
   `${mode} run: ${only.join(", ")} on ${results.machine.cpuCount}× ${results.machine.cpuModel}, Node ${process.version}`,
 );
-if (only.includes("fanout")) await runFanout({ ...settings.fanout, servers, log }, results);
-if (only.includes("upstream"))
-  await runUpstream({ ...settings.upstream, log, profile: values.profile }, results);
+const profileDir = values.profile ? mkdtempSync(join(tmpdir(), "wpslink-profile-")) : null;
+if (only.includes("fanout")) await runFanout({ ...settings.fanout, servers, profileDir, log }, results);
+if (only.includes("upstream")) await runUpstream({ ...settings.upstream, log, profileDir }, results);
 if (only.includes("startup"))
   await runStartup({ runs: settings.startupRuns, variants: settings.startupVariants, log }, results);
 

@@ -4,7 +4,7 @@ import type { FanoutSettings } from "./scenarios/fanout.js";
 import type { ServerName } from "./targets/servers.js";
 
 export interface RunSettings {
-  readonly fanout: Omit<FanoutSettings, "log" | "servers">;
+  fanout: Omit<FanoutSettings, "log" | "servers" | "profileDir">;
   readonly upstream: {
     readonly clients: readonly number[];
     readonly warmupMs: number;

@@ -252,6 +252,19 @@ export function renderMarkdown(
       "",
     );
   }
+  for (const profile of results.profiles) {
+    out.push(
+      `## Profile: ${profile.scenario}`,
+      "",
+      "Self time by function from `node --cpu-prof` (`npm run bench -- --profile`).",
+      "",
+      table(
+        ["Self %", "Function"],
+        profile.topFunctions.slice(0, 20).map((f) => [f.selfPercent.toFixed(1), `\`${f.name}\``]),
+      ),
+      "",
+    );
+  }
   if (results.unavailable.length > 0) {
     out.push("## Not measured in this run", "", ...results.unavailable.map((u) => `- ${u}`), "");
   }

@@ -1,13 +1,16 @@
 // Fan-out, small groups and idle memory, for every server under test at every connection count.
 // One connection set serves all three: each client joins the big group `bench` and its own group
 // of ten, so connecting 10,000 clients happens once per server and count.
+import { join } from "node:path";
 import { startBenchChild } from "../harness/benchChild.js";
+import { summariseProfiles } from "../harness/cpuProfile.js";
 import { assertCanOpen, sourceAddressesFor } from "../harness/environment.js";
 import { sampleProcess } from "../harness/procStats.js";
 import type { BenchResults } from "../harness/results.js";
 import type { ConnectArgs } from "../load/loadDriver.js";
 import { serverLabels, startServer, type ServerName, type ServerUnderTest } from "../targets/servers.js";
 import { loadRow, measureWindow, sleep, type Timing } from "./measure.js";
+import { repositoryRoot } from "../../test/support/wpslinkProcess.js";
 
 export interface FixedRate {
   readonly connections: number;
@@ -32,6 +35,8 @@ export interface FanoutSettings {
   readonly broadcastRates: readonly FixedRate[];
   readonly smallGroupRates: readonly FixedRate[];
   readonly groupSize: number;
+  /** When set, wpslink runs under `--cpu-prof` with its profiles written below this folder. */
+  readonly profileDir: string | null;
   readonly log: (line: string) => void;
 }
 
@@ -48,7 +53,12 @@ async function runOne(
   results: BenchResults,
 ): Promise<void> {
   const label = serverLabels[name];
-  const server: ServerUnderTest = await startServer(name);
+  const profileDir =
+    settings.profileDir && name === "wpslink" ? join(settings.profileDir, `fanout-${connections}`) : null;
+  const server: ServerUnderTest = await startServer(
+    name,
+    profileDir ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : {},
+  );
   const driver = await startBenchChild("load/loadDriver.ts");
   try {
     await sleep(300);
@@ -151,9 +161,19 @@ async function runOne(
       );
     }
     await driver.request("closeAll");
+  } catch (error) {
+    const stderr = server.stderr().trim();
+    throw new Error(`${(error as Error).message}${stderr ? `; server stderr: ${stderr}` : ""}`);
   } finally {
     await driver.stop();
     await server.stop();
+  }
+  if (profileDir) {
+    results.profiles.push({
+      scenario: `wpslink, fan-out and small groups at ${connections} connections (whole process lifetime)`,
+      topFunctions: summariseProfiles(profileDir, repositoryRoot),
+    });
+    settings.log(`profile of wpslink at ${connections} connections in ${profileDir}`);
   }
 }
 
@@ -164,7 +184,7 @@ export async function runFanout(settings: FanoutSettings, results: BenchResults)
       try {
         await runOne(name, connections, settings, results);
       } catch (error) {
-        const reason = `fan-out with ${serverLabels[name]} at ${connections} connections failed: ${(error as Error).message.split("\n")[0]}`;
+        const reason = `fan-out with ${serverLabels[name]} at ${connections} connections failed: ${(error as Error).message}`;
         results.unavailable.push(reason);
         settings.log(reason);
       }

@@ -3,7 +3,10 @@
 // upstream URL, the minimal Node proxy in front of the same upstream (the proxy limit), (b) the
 // site front end on the public path, and (c) the private path of an approved shared private
 // endpoint. One wpslink process serves every path, one hub per path.
+import { join } from "node:path";
 import { startBenchChild, type BenchChild } from "../harness/benchChild.js";
+import { summariseProfiles } from "../harness/cpuProfile.js";
+import { repositoryRoot } from "../../test/support/wpslinkProcess.js";
 import type { BenchResults } from "../harness/results.js";
 import { startWpslink, type RunningWpslinkTarget } from "../targets/servers.js";
 import { measureWindow } from "./measure.js";
@@ -13,7 +16,8 @@ export interface UpstreamSettings {
   readonly warmupMs: number;
   readonly windowMs: number;
   readonly bodyBytes: number;
-  readonly profile: boolean;
+  /** When set, wpslink runs under `--cpu-prof` with its profile written below this folder. */
+  readonly profileDir: string | null;
   readonly log: (line: string) => void;
 }
 
@@ -118,6 +122,9 @@ export async function runUpstream(settings: UpstreamSettings, results: BenchResu
         site: handler(`http://${siteName}.azurewebsites.net/api/{event}`),
       },
       startArgs: ["--propagation-delay", "0"],
+      ...(settings.profileDir
+        ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(settings.profileDir, "upstream")}`] }
+        : {}),
     });
     const paths: PathSpec[] = [
       { path: "direct", description: "(a) direct upstream URL", hub: "direct", proxyPid: null },
@@ -188,5 +195,11 @@ export async function runUpstream(settings: UpstreamSettings, results: BenchResu
     await wpslink?.stop();
     await proxy.stop();
     await upstream.stop();
+  }
+  if (settings.profileDir) {
+    results.profiles.push({
+      scenario: "wpslink, upstream paths (whole process lifetime)",
+      topFunctions: summariseProfiles(join(settings.profileDir, "upstream"), repositoryRoot),
+    });
   }
 }

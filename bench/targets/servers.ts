@@ -37,6 +37,8 @@ export interface ServerUnderTest {
   readonly pid: number;
   readonly connect: ConnectTarget;
   publishTo(group: string): Promise<PublishTarget>;
+  /** The end of what the server wrote to stderr, for failure reports. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startWpslink(options: WpslinkOptions = {}): Promise<Runnin
         expectStatus: 202,
       };
     },
+    stderr: () => running.stderr().slice(-2000),
     async stop() {
       await running.stop();
     },
@@ -123,6 +126,7 @@ async function startPeer(name: "ws" | "socketio"): Promise<ServerUnderTest> {
       headers: { "content-type": "text/plain" },
       expectStatus: 202,
     }),
+    stderr: () => child.stderr().slice(-2000),
     stop: () => child.stop(),
   };
 }
