@@ -15,7 +15,7 @@ import { authenticateRestRequest } from "./restAuth.js";
 import type { RestCall, RestOperation, RestResult } from "./restCall.js";
 import { refuse, RestRefusal, writeRefusal } from "./restErrors.js";
 import { pathSegments, RouteTable } from "./restRoutes.js";
-import { validHub } from "./restValidation.js";
+import { canonicalQuery, validHub } from "./restValidation.js";
 
 export interface RestHandlerOptions {
   /** The operations of a hub; called once per request that names a hub. */
@@ -90,13 +90,14 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       );
     }
     const { route: operation, params } = found.match;
+    const query = canonicalQuery(url.searchParams);
     record.operation = operation.name;
     const hubName = params.hub ?? "";
     if (hubName) record.hub = hubName;
     let apiVersion = "";
     if (operation.authenticated) {
       await authenticateRestRequest(request, options.keys);
-      apiVersion = checkApiVersion(url.searchParams.getAll("api-version"), options.skipApiVersionCheck);
+      apiVersion = checkApiVersion(query.getAll("api-version"), options.skipApiVersionCheck);
       if (params.hub !== undefined) validHub(hubName);
     }
     record.apiVersion = apiVersion;
@@ -104,7 +105,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     const call: RestCall = {
       request,
       params,
-      query: url.searchParams,
+      query,
       apiVersion,
       origin: originOf(request),
       keys: options.keys,

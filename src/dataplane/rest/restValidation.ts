@@ -78,3 +78,33 @@ export function optionalString(query: URLSearchParams, name: string): string | u
 export function repeated(query: URLSearchParams, name: string): string[] {
   return query.getAll(name).filter((value) => value.length > 0);
 }
+
+/** Query parameter names of the REST spec, in their canonical spelling. */
+const knownQueryNames = [
+  "api-version",
+  "excluded",
+  "filter",
+  "messageTtlSeconds",
+  "reason",
+  "userId",
+  "role",
+  "minutesToExpire",
+  "group",
+  "clientType",
+  "maxpagesize",
+  "top",
+  "continuationToken",
+  "targetName",
+];
+const canonicalQueryName = new Map(knownQueryNames.map((name) => [name.toLowerCase(), name]));
+
+/**
+ * The query with the spec's parameter names matched case-insensitively (as the service's
+ * framework binds them), so `API-Version` or `Filter` work like the SDK's spelling.
+ */
+export function canonicalQuery(query: URLSearchParams): URLSearchParams {
+  const canonical = new URLSearchParams();
+  for (const [name, value] of query)
+    canonical.append(canonicalQueryName.get(name.toLowerCase()) ?? name, value);
+  return canonical;
+}

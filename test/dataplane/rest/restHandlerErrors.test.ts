@@ -115,6 +115,26 @@ describe("REST handler refusals", () => {
         assert.equal(result.status, 200, version);
       }
       assert.equal((await rawCall("HEAD", url("/api/hubs/hub1/connections/c1"))).status, 200);
+      // Parameter names bind case-insensitively, as in the service.
+      const upper = await rawCall(
+        "POST",
+        url("/api/hubs/hub1/:send?API-VERSION=2099-01-01&MessageTTLSeconds=1"),
+        {
+          body: "x",
+          contentType: "text/plain",
+        },
+      );
+      assertError(upper, 400, "Error.BadRequest", /'2099-01-01'/, "api-version");
+      const mixed = await rawCall(
+        "POST",
+        url("/api/hubs/hub1/:send?Api-Version=2024-12-01&MESSAGETTLSECONDS=7&Filter=true"),
+        {
+          body: "x",
+          contentType: "text/plain",
+        },
+      );
+      assert.equal(mixed.status, 202);
+      assert.deepEqual(harness.hubs.last().args, [{ filter: "compiled", ttlSeconds: 7 }]);
     });
 
     it("refuses an unknown version naming the supported ones and the skip option", async () => {
