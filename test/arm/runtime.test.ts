@@ -10,6 +10,7 @@ import { parseBody, validateName } from "../../src/arm/runtime/validation.js";
 import { ensureResourceGroup, requireResourceGroup } from "../../src/arm/runtime/resourceGroups.js";
 import { createLocalCredential } from "../../src/arm/auth/localCredential.js";
 import { isLoopback } from "../../src/arm/auth/tokenEndpoint.js";
+import { createLocalTokenIssuer } from "../../src/arm/auth/localTokenIssuer.js";
 
 const sub = "11111111-2222-3333-4444-555555555555";
 const widgetPath =
@@ -95,6 +96,23 @@ before(async () => {
               },
             );
             return accepted(op.headers);
+          },
+        },
+        {
+          method: "GET",
+          path: "/subscriptions/{subscriptionId}/providers/Microsoft.Demo/broken",
+          apiVersions: versions,
+          handler: async () => {
+            throw new Error("a bug");
+          },
+        },
+        {
+          method: "GET",
+          path: "/subscriptions/{subscriptionId}/providers/Microsoft.Demo/raced",
+          apiVersions: versions,
+          handler: async (c) => {
+            await c.store.put("/race", "t", 1);
+            return ok(await c.store.put("/race", "t", 2, { version: 99 }));
           },
         },
         {
@@ -329,6 +347,33 @@ describe("ARM runtime: requests", () => {
       })
     ).json()) as { error: { details: { target: string }[] } };
     assert.deepEqual(badBody.error.details.map((d) => d.target).sort(), ["location", "properties.size"]);
+  });
+
+  it("turns unexpected failures into ARM 500s and store conflicts into 409s", async () => {
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const broken = await harness.arm(
+        `/subscriptions/${sub}/providers/Microsoft.Demo/broken?api-version=2024-01-01`,
+      );
+      assert.deepEqual([broken.status, (await errorOf(broken)).code], [500, "InternalServerError"]);
+    } finally {
+      console.error = original;
+    }
+    assert.equal(logged.length, 1);
+    const raced = await harness.arm(
+      `/subscriptions/${sub}/providers/Microsoft.Demo/raced?api-version=2024-01-01`,
+    );
+    assert.deepEqual([raced.status, (await errorOf(raced)).code], [409, "Conflict"]);
+  });
+
+  it("keeps the issuer key in the store, and only there", async () => {
+    const fromStore = await createLocalTokenIssuer(harness.store);
+    const token = (await harness.issuer.issue()).accessToken;
+    assert.equal((await fromStore.verify(token)).iss, harness.issuer.issuer);
+    const ephemeral = await createLocalTokenIssuer(null);
+    await assert.rejects(ephemeral.verify(token));
   });
 
   it("pages lists with absolute nextLinks that carry the api-version", async () => {
