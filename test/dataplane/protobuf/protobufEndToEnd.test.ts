@@ -199,6 +199,31 @@ describe("protobuf subprotocols end to end", () => {
     await client.next<Downstream>((f) => f.pongMessage !== undefined);
   });
 
+  it("invocations answer with invoke_response_message", async () => {
+    const client = await connect(PROTOBUF);
+    await client.connected();
+    client.send({ invokeEventMessage: { event: "echo", invocationId: "1", data: { textData: "question" } } });
+    client.send({ invokeEventMessage: { event: "unhandled", invocationId: "2" } });
+    const answered = await client.next<Downstream>((f) => f.invokeResponseMessage?.invocationId === "1");
+    assert.deepEqual(answered.frame.invokeResponseMessage, {
+      invocationId: "1",
+      success: true,
+      data: { textData: "question" },
+    });
+    const failed = await client.next<Downstream>((f) => f.invokeResponseMessage?.invocationId === "2");
+    assert.equal(failed.frame.invokeResponseMessage?.success, false);
+    assert.equal(failed.frame.invokeResponseMessage?.error?.name, "InternalServerError");
+  });
+
+  it("a frame over the 1 MB client message limit closes with 1009", async () => {
+    const client = await connect(PROTOBUF, { role: allRoles });
+    await client.connected();
+    client.send({
+      sendToGroupMessage: { group: "big", data: { binaryData: Buffer.alloc(1024 * 1024 + 1) } },
+    });
+    assert.equal((await client.closed).code, 1009);
+  });
+
   it("REST sends through the server SDK reach protobuf clients with the documented data types", async () => {
     const client = await connect(PROTOBUF, { sub: "rest-user" });
     await client.connected();

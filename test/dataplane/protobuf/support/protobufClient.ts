@@ -49,6 +49,12 @@ export type Downstream = Record<string, unknown> & {
     disconnectedMessage?: { reason: string };
   };
   pongMessage?: object;
+  invokeResponseMessage?: {
+    invocationId: string;
+    success: boolean;
+    data?: { textData?: string; binaryData?: Buffer };
+    error?: { name: string; message: string };
+  };
 };
 
 export function encodeUpstream(message: Record<string, unknown>): Buffer {
