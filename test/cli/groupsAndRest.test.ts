@@ -129,3 +129,22 @@ test("--debug shows requests and responses on stderr; unreachable servers give a
     /^ERROR: Failed to connect to wpslink at 'https:\/\/127\.0\.0\.1:1' \(found through --management-url\)/,
   );
 });
+
+test("account show/list: the current subscription and the ones holding groups, az-shaped", async () => {
+  const shown = await server.cli("account", "show");
+  assert.equal(shown.exitCode, 0, shown.stderr);
+  const account = JSON.parse(shown.stdout) as Record<string, unknown>;
+  assert.equal(account.id, sub);
+  assert.equal(account.isDefault, true);
+  assert.equal(account.state, "Enabled");
+  const token = JSON.parse((await server.cli("token")).stdout) as { tenant: string };
+  assert.equal(account.tenantId, token.tenant, "the token's tenant is the subscription's");
+  const other = "11111111-1111-1111-1111-111111111111";
+  assert.equal(
+    (await server.cli("group", "create", "-n", "elsewhere", "-l", "eastus", "--subscription", other))
+      .exitCode,
+    0,
+  );
+  const listed = await server.cli("account", "list", "--query", "[].[id, isDefault]", "-o", "tsv");
+  assert.equal(listed.stdout, `${sub}\tTrue\n${other}\tFalse\n`);
+});

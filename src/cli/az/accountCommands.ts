@@ -18,6 +18,35 @@ function pythonDateTime(epochSeconds: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.000000`;
 }
 
+/** The `tid` claim of a JWT, or the all-zero tenant when it has none. */
+function tenantOf(accessToken: string): string {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8"),
+    ) as {
+      tid?: unknown;
+    };
+    if (typeof payload.tid === "string") return payload.tid;
+  } catch {
+    // not a JWT: fall through
+  }
+  return "00000000-0000-0000-0000-000000000000";
+}
+
+/** A subscription as `az account list/show` prints it. */
+function accountOf(subscription: Record<string, unknown>, current: string): Record<string, unknown> {
+  return {
+    environmentName: "wpslink",
+    id: subscription.subscriptionId,
+    isDefault: subscription.subscriptionId === current,
+    name: subscription.displayName,
+    state: subscription.state,
+    tenantId: subscription.tenantId,
+  };
+}
+
+const subscriptionsApiVersion = "2022-12-01";
+
 export function registerAccountCommands(program: Command, session: CliSession): void {
   addLeaf(
     program,
@@ -32,10 +61,42 @@ export function registerAccountCommands(program: Command, session: CliSession): 
           expiresOn: pythonDateTime(token.expiresOn),
           expires_on: token.expiresOn,
           subscription: c.subscription,
-          tenant: "00000000-0000-0000-0000-000000000000",
+          tenant: tenantOf(token.accessToken),
           tokenType: token.tokenType,
         };
       },
+    },
+    session,
+  );
+
+  const account = program.command("account").description("Subscriptions wpslink knows (every GUID is one)");
+  addLeaf(
+    account,
+    "show",
+    {
+      description:
+        "Show the current subscription (--subscription, WPSLINK_SUBSCRIPTION_ID or the well-known one)",
+      run: async (c) =>
+        accountOf(
+          (await getResource(
+            c,
+            `/subscriptions/${encodeURIComponent(c.subscription)}`,
+            subscriptionsApiVersion,
+          )) as Record<string, unknown>,
+          c.subscription,
+        ),
+    },
+    session,
+  );
+  addLeaf(
+    account,
+    "list",
+    {
+      description: "List the subscriptions that hold resource groups",
+      run: async (c) =>
+        (await listAll(c, "/subscriptions", subscriptionsApiVersion)).map((s) =>
+          accountOf(s as Record<string, unknown>, c.subscription),
+        ),
     },
     session,
   );
