@@ -208,7 +208,12 @@ export class ConnectionRegistry implements ConnectionOwner {
       if (index.isEmpty) this.hubs.delete(index.hub);
     }
     this.traceConnection(connection, "disconnected", { reason });
-    this.options.upstream.disconnected(connection.eventContext(), reason);
+    try {
+      this.options.upstream.disconnected(connection.eventContext(), reason);
+    } catch (error) {
+      // Fire-and-forget: a failing dispatcher must not stop the connection from ending.
+      this.traceConnection(connection, "upstream.failed", { event: "disconnected", reason: String(error) });
+    }
   }
 
   traceConnection(connection: ClientConnection, kind: string, details: Record<string, unknown>): void {

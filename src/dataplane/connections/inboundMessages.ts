@@ -72,7 +72,7 @@ export class InboundMessages {
           group: message.group,
           bytes: message.payload.data.length,
         });
-        this.acked(connection, message.ackId, () => this.publish(connection, message));
+        this.ackedAsync(connection, message.ackId, () => this.publish(connection, message));
         return;
       case "event":
         this.traceMessage(connection, "event", { event: message.event });
@@ -141,16 +141,17 @@ export class InboundMessages {
     return null;
   }
 
-  private publish(
+  /** Acked once the fan-out has taken it (at once in-process; once every node has it when clustered). */
+  private async publish(
     connection: ClientConnection,
     message: Extract<InboundMessage, { type: "sendToGroup" }>,
-  ): AckError | null {
+  ): Promise<AckError | null> {
     const refused = this.permitted(connection, "sendToGroup", message.group);
     if (refused) return refused;
     if (message.ttlSeconds !== undefined && (message.ttlSeconds < 0 || message.ttlSeconds > 300)) {
       return { name: "BadRequest", message: "ttlSeconds must be between 0 and 300." };
     }
-    void this.deps.fanout.publish({
+    await this.deps.fanout.publish({
       hub: connection.hub,
       target: { kind: "group", group: message.group },
       message: {
@@ -235,12 +236,18 @@ export class InboundMessages {
     const payload: MessagePayload = { dataType: isBinary ? "binary" : "text", data };
     if (connection.rawSendGroup !== null) {
       this.traceMessage(connection, "sendToGroup", { group: connection.rawSendGroup, bytes: data.length });
-      void this.deps.fanout.publish({
-        hub: connection.hub,
-        target: { kind: "group", group: connection.rawSendGroup },
-        message: { from: "group", group: connection.rawSendGroup, fromUserId: connection.userId, payload },
-        ...(connection.rawNoEcho ? { excluded: [connection.connectionId] } : {}),
-      });
+      void this.deps.fanout
+        .publish({
+          hub: connection.hub,
+          target: { kind: "group", group: connection.rawSendGroup },
+          message: { from: "group", group: connection.rawSendGroup, fromUserId: connection.userId, payload },
+          ...(connection.rawNoEcho ? { excluded: [connection.connectionId] } : {}),
+        })
+        .catch((error: unknown) => {
+          this.deps.registry.traceConnection(connection, "publish.failed", {
+            reason: internalError(error).message,
+          });
+        });
       return;
     }
     this.traceMessage(connection, "event", { event: "message", bytes: data.length });

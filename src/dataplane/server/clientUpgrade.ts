@@ -200,25 +200,39 @@ export class ClientUpgrades {
     );
     if (subprotocol !== null) chosenSubprotocols.set(request, subprotocol);
     this.deps.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
-      this.bind(connection, webSocket, socket);
-      this.deps.registry.add(connection);
-      if (codec) {
-        connection.send({
-          type: "connected",
-          connectionId,
-          userId,
-          ...(connection.reconnectionToken ? { reconnectionToken: connection.reconnectionToken } : {}),
-        });
+      try {
+        this.opened(connection, webSocket, socket, groups, roles, listener);
+      } catch (error) {
+        const reason = `InternalServerError: ${error instanceof Error ? error.message : String(error)}`;
+        this.deps.registry.end(connection, { code: 1011, reason, tellClient: false });
       }
-      const index = this.deps.registry.hub(client.hub);
-      for (const group of groups) index.join(connection, group);
-      this.deps.registry.traceConnection(connection, "connected", {
-        groups,
-        roles,
-        listener: listener.scheme,
-      });
-      this.deps.upstream.connected(connection.eventContext());
     });
+  }
+
+  /** The handshake is done: register the connection, greet it, join its groups, tell the upstream. */
+  private opened(
+    connection: ClientConnection,
+    webSocket: WebSocket,
+    socket: Duplex,
+    groups: readonly string[],
+    roles: readonly string[],
+    listener: ListenerInfo,
+  ): void {
+    const { codec, connectionId, userId } = connection;
+    this.bind(connection, webSocket, socket);
+    this.deps.registry.add(connection);
+    if (codec) {
+      connection.send({
+        type: "connected",
+        connectionId,
+        userId,
+        ...(connection.reconnectionToken ? { reconnectionToken: connection.reconnectionToken } : {}),
+      });
+    }
+    const index = this.deps.registry.hub(connection.hub);
+    for (const group of groups) index.join(connection, group);
+    this.deps.registry.traceConnection(connection, "connected", { groups, roles, listener: listener.scheme });
+    this.deps.upstream.connected(connection.eventContext());
   }
 
   /** The identity of the token, or null after refusing the request. */
@@ -300,7 +314,13 @@ export class ClientUpgrades {
     const registry = this.deps.registry;
     webSocket.on("message", (data, isBinary) => {
       if (connection.socket !== webSocket) return;
-      this.deps.inbound.onFrame(connection, data as Buffer, isBinary);
+      try {
+        this.deps.inbound.onFrame(connection, data as Buffer, isBinary);
+      } catch (error) {
+        // A fault of ours ends this connection only, never the process.
+        const reason = `InternalServerError: ${error instanceof Error ? error.message : String(error)}`;
+        registry.end(connection, { code: 1011, reason, tellClient: true });
+      }
     });
     webSocket.on("pong", () => {
       connection.lastSeen = Date.now();
