@@ -41,6 +41,8 @@ function dialError(code: string, message: string): NodeJS.ErrnoException {
 
 export function createRoutingDialer(options: RoutingDialerOptions): EgressDialer {
   const { network, resourceId } = options;
+  // The resource has its VNet (and so its addresses) from the moment it can dial.
+  network.attachResource(resourceId);
   const base = { ca: options.ca, connectTimeoutMs: options.connectTimeoutMs };
   const direct = options.direct ?? createDirectDialer(base);
   const bound = new Map<string, EgressDialer>();

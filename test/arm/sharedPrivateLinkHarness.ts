@@ -34,7 +34,8 @@ export interface PrivateLinkStack {
 
 export interface PrivateLinkStackOptions {
   readonly store?: Store;
-  readonly host?: WebPubSubDataPlaneHost;
+  /** Builds the data-plane host (given the managed network); default a fake that starts nothing. */
+  readonly makeHost?: (network: ManagedNetwork) => WebPubSubDataPlaneHost;
   readonly transitionDelayMs?: number;
   readonly propagationDelayMs?: number;
   readonly pageSize?: number;
@@ -65,7 +66,7 @@ export async function startPrivateLinkStack(
     register: (runtime) => {
       registerWebProvider(runtime, web);
       provider = registerWebPubSubProvider(runtime, {
-        host: options.host ?? new FakeDataPlaneHost(),
+        host: options.makeHost?.(network) ?? new FakeDataPlaneHost(),
         publicHostname: "localhost",
       });
       provider.addHooks(registerSharedPrivateLinkResources(runtime, spe));
