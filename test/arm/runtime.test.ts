@@ -59,7 +59,7 @@ before(async () => {
                 location: body.location,
               },
               async () => {
-                await new Promise((r) => setTimeout(r, 50));
+                await new Promise((r) => setTimeout(r, 250));
                 await c.store.put(key(c), "microsoft.demo/widgets", { ...body, state: "Succeeded" });
                 return { status: 200, body: { done: true } };
               },
@@ -233,7 +233,7 @@ describe("ARM runtime: requests", () => {
     assert.equal(first.status, "Running");
     assert.equal((await harness.arm(resultUrl)).status, 202);
     let status = first.status;
-    for (let i = 0; i < 50 && status === "Running"; i++) {
+    for (let i = 0; i < 100 && status === "Running"; i++) {
       await new Promise((r) => setTimeout(r, 20));
       status = ((await (await harness.arm(statusUrl)).json()) as { status: string }).status;
     }

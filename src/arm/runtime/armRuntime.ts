@@ -23,6 +23,8 @@ export interface ArmRuntimeOptions {
   readonly pageSize?: number;
   /** `Retry-After` seconds on LRO responses (default 1; 0 would be ignored by the SDKs). */
   readonly retryAfterSeconds?: number;
+  /** How long an LRO's initial response waits for quick work to finish (default 100 ms; see lroEngine.ts). */
+  readonly lroSettleMs?: number;
   /** Largest accepted request body (default 4 MiB). */
   readonly maxBodyBytes?: number;
   /** Called for every answered request and for unexpected failures. */
@@ -90,7 +92,7 @@ function write(res: ServerResponse, method: string, result: ArmResult, base: Rec
 
 export function createArmRuntime(options: ArmRuntimeOptions): ArmRuntime {
   const routes = new RouteTable();
-  const operations = new LroEngine(options.store, options.retryAfterSeconds ?? 1);
+  const operations = new LroEngine(options.store, options.retryAfterSeconds ?? 1, options.lroSettleMs ?? 100);
   routes.add(...operations.routes(), ...resourceGroupRoutes(), ...subscriptionRoutes());
   const enforceApiVersion = options.apiVersionCheck ?? true;
   const pageSize = options.pageSize ?? 100;

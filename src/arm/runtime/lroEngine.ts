@@ -68,6 +68,12 @@ export class LroEngine {
   constructor(
     private readonly store: Store,
     private readonly retryAfterSeconds = 1,
+    /**
+     * How long start() waits for quick work before the initial response goes out. The SDKs poll
+     * once right after it and then sleep Retry-After (≥ 1 s), so work that finishes within this
+     * window completes without that sleep. The initial response is the same either way.
+     */
+    private readonly settleMs = 100,
   ) {}
 
   /**
@@ -107,6 +113,11 @@ export class LroEngine {
     );
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
+    if (this.settleMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, this.settleMs)))]);
+      clearTimeout(timer);
+    }
     return { id, headers: this.headers(context, scope, id), done };
   }
 

@@ -28,6 +28,7 @@ export interface ArmHarnessOptions {
   readonly store?: Store;
   readonly acceptAnyBearer?: boolean;
   readonly pageSize?: number;
+  readonly lroSettleMs?: number;
   readonly register?: (runtime: ArmRuntime) => void;
 }
 
@@ -39,6 +40,7 @@ export async function startArmHarness(options: ArmHarnessOptions = {}): Promise<
     store,
     authenticator: createBearerAuthenticator({ issuer, acceptAnyBearer: options.acceptAnyBearer ?? false }),
     pageSize: options.pageSize ?? 100,
+    ...(options.lroSettleMs === undefined ? {} : { lroSettleMs: options.lroSettleMs }),
   });
   options.register?.(runtime);
   await runtime.recover();
