@@ -41,7 +41,7 @@ function loadTable(rows: readonly LoadRow[], withRatios: boolean): string {
     "Server CPU",
     "Deliveries / CPU-s",
   ];
-  if (withRatios) header.push("vs bare ws", "vs socket.io");
+  if (withRatios) header.push("vs bare ws (msg/s, per CPU-s)", "vs socket.io (msg/s, per CPU-s)");
   header.push("p50 / p99 ms", "Driver CPU", "Other load", "Loss");
   return table(
     header,
@@ -58,10 +58,11 @@ function loadTable(rows: readonly LoadRow[], withRatios: boolean): string {
       if (withRatios) {
         const ws = peer(rows, r, serverLabels.ws);
         const sio = peer(rows, r, serverLabels.socketio);
-        cells.push(
-          times(ws ? r.deliveredPerSecond / ws.deliveredPerSecond : null),
-          times(sio ? r.deliveredPerSecond / sio.deliveredPerSecond : null),
-        );
+        const both = (other: LoadRow | undefined) =>
+          other
+            ? `${times(r.deliveredPerSecond / other.deliveredPerSecond)}, ${times(r.deliveriesPerCpuSecond / other.deliveriesPerCpuSecond)}`
+            : "–";
+        cells.push(both(ws), both(sio));
       }
       cells.push(
         `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p99)}`,
