@@ -281,6 +281,31 @@ describe("webPubSub with @azure/arm-webpubsub 1.2.0", () => {
     assert.equal(host.last("stop")!.id, start.spec.resourceId);
   });
 
+  it("stops and starts the data plane with resourceStopped", async () => {
+    const id = (await client.webPubSub.get(rg, "contoso-webpubsub")).id!;
+    const stopped = await client.webPubSub.beginUpdateAndWait(
+      rg,
+      "contoso-webpubsub",
+      { location: "eastus", resourceStopped: "true" },
+      fast,
+    );
+    assert.equal(stopped.resourceStopped, "true");
+    assert.equal(host.running.has(id), false);
+    await assert.rejects(
+      client.webPubSub.beginRestartAndWait(rg, "contoso-webpubsub", fast),
+      (e: { code?: string }) => e.code === "ResourceStopped",
+    );
+    const started = await client.webPubSub.beginUpdateAndWait(
+      rg,
+      "contoso-webpubsub",
+      { location: "eastus", resourceStopped: "false" },
+      fast,
+    );
+    assert.equal(started.resourceStopped, "false");
+    assert.equal(host.running.has(id), true);
+    assert.equal(started.publicPort, host.running.get(id)!.httpsPort);
+  });
+
   it("surfaces ARM errors through RestError", async () => {
     const reject = async (call: Promise<unknown>, status: number, code: string) =>
       assert.rejects(call, (e: { statusCode?: number; code?: string; message: string }) => {

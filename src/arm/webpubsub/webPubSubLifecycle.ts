@@ -8,6 +8,7 @@ import { hubSettingsMap } from "./hubSettingsMapping.js";
 import {
   nameIndexKey,
   resourceBody,
+  terminalStates,
   webPubSubStoreType,
   type PublicAddress,
   type WebPubSubRecord,
@@ -182,7 +183,13 @@ export class WebPubSubLifecycle {
     record: WebPubSubRecord,
     options: { fallbackToFreePorts: boolean } = { fallbackToFreePorts: true },
   ): Promise<WebPubSubRecord> {
-    if (this.isRunning(record) || record.properties.resourceStopped === "true") return record;
+    if (this.isRunning(record)) return record;
+    if (record.properties.resourceStopped === "true") {
+      // Stopped by its owner: nothing to start, but an interrupted operation still ends.
+      return terminalStates.has(record.provisioningState)
+        ? record
+        : this.save({ ...record, provisioningState: "Succeeded" });
+    }
     let started: WebPubSubRecord;
     try {
       started = await this.startDataPlane(record);
