@@ -115,6 +115,29 @@ describe("client authentication", () => {
     await waitFor(() => t.server.connectionCount() === 5, 3000, "five connections");
   });
 
+  it("refuses tokens signed with a key that was regenerated, at once", async () => {
+    const before = await mintToken(t.port, hub, { userId: "rotating" });
+    t.keys.replace({
+      primary: "regenerated-primary-key-0123456789abcdefghij",
+      secondary: testKeys.secondary,
+    });
+    try {
+      const { status, body } = await refused(
+        `ws://localhost:${t.port}/client/hubs/${hub}?access_token=${before}`,
+      );
+      assert.equal(status, 401);
+      assert.match(body.message, /signature/);
+      const fresh = await mintToken(t.port, hub, { key: "regenerated-primary-key-0123456789abcdefghij" });
+      const client = openRaw(`ws://localhost:${t.port}/client/hubs/${hub}?access_token=${fresh}`, [
+        "json.webpubsub.azure.v1",
+      ]);
+      opened.push(client);
+      await client.opened;
+    } finally {
+      t.keys.replace(testKeys);
+    }
+  });
+
   it("takes role and webpubsub.group as a single string as well as an array", async () => {
     const { client, connectionId } = await connectJson(t, hub, {
       userId: "single",

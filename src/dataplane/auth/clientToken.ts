@@ -2,6 +2,7 @@
 // HS256 signed with either access key (the key string's UTF-8 bytes), `exp` required (5 minutes
 // of clock skew), `aud` naming this service's client URL for the hub. `sub` becomes the user id,
 // `role` and `webpubsub.group` may be a string or an array (SDKs emit both shapes).
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify, type JWTPayload } from "jose";
 import type { AccessKeyRing } from "../domain/accessKeys.js";
 
@@ -24,6 +25,19 @@ export interface AudienceRule {
 }
 
 const clockToleranceSeconds = 300;
+
+// Key objects per encoded key (the ring makes new arrays when keys change), so a connection
+// storm does not import the same key over and over.
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+function keyObject(key: Uint8Array): KeyObject {
+  let object = keyObjects.get(key);
+  if (!object) {
+    object = createSecretKey(key);
+    keyObjects.set(key, object);
+  }
+  return object;
+}
 
 /** True when `aud` is `http(s)://{one of hosts}/client/hubs/{hub}` (case-insensitive, trailing slash ok). */
 export function audienceMatches(aud: string, rule: AudienceRule): boolean {
@@ -75,7 +89,7 @@ export async function verifyClientToken(
   let lastError: unknown;
   for (const key of keys.encoded()) {
     try {
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, keyObject(key), {
         algorithms: ["HS256"],
         clockTolerance: clockToleranceSeconds,
         requiredClaims: ["exp"],
