@@ -110,19 +110,7 @@ export async function startPrivatePathStack(
     propagationDelayMs: options.propagationDelayMs ?? 1000,
     trace,
   });
-  let siteFront: SiteFront | undefined;
-  const host = new RoutedDataPlaneHost(ca, trace, network, () => siteFront);
-  let provider: WebPubSubProvider | undefined;
-  const management = await startManagementStack({
-    store,
-    trace,
-    register: (runtime) => {
-      registerWebProvider(runtime, web);
-      provider = registerWebPubSubProvider(runtime, { host, publicHostname: "localhost" });
-      provider.addHooks(registerSharedPrivateLinkResources(runtime, spe));
-    },
-    siteRequestLog: (site) => siteFront?.requestLog(site) ?? [],
-  });
+  // The front end only needs the site directory, so it starts first and the rest can refer to it.
   const front = createSiteFront({
     directory: web,
     certificate: ca.issue(siteFrontCertificateNames),
@@ -133,7 +121,18 @@ export async function startPrivatePathStack(
     backendCa: ca.certPem,
   });
   await front.start();
-  siteFront = front;
+  const host = new RoutedDataPlaneHost(ca, trace, network, () => front);
+  let provider: WebPubSubProvider | undefined;
+  const management = await startManagementStack({
+    store,
+    trace,
+    register: (runtime) => {
+      registerWebProvider(runtime, web);
+      provider = registerWebPubSubProvider(runtime, { host, publicHostname: "localhost" });
+      provider.addHooks(registerSharedPrivateLinkResources(runtime, spe));
+    },
+    siteRequestLog: (site) => front.requestLog(site),
+  });
   return {
     management,
     trace,
