@@ -16,7 +16,7 @@ export interface WpslinkProcess {
   readonly summary: StartSummary;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
-  /** SIGTERM and wait for exit; returns the exit code. */
+  /** Signal the whole process group (SIGTERM by default) and wait for exit; returns the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -48,21 +48,26 @@ export async function startWpslinkProcess(
     cwd: repositoryRoot,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so stopping reaches wpslink even when a wrapper (npm, bash) started it.
+    detached: true,
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   const summary = await new Promise<StartSummary>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`wpslink did not start in time; stderr:\n${stderr}`)),
-      options.timeoutMs ?? 60_000,
-    );
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, "SIGKILL");
+      reject(new Error(`wpslink did not start in time; stderr:\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`wpslink exited with ${code}; stderr:\n${stderr}`));
     });
     lines.on("line", (line) => {
-      if (!line.startsWith("{")) return;
+      if (!line.startsWith("{")) {
+        stderr += `[stdout] ${line}\n`;
+        return;
+      }
       clearTimeout(timer);
       resolve(JSON.parse(line) as StartSummary);
     });
@@ -74,7 +79,7 @@ export async function startWpslinkProcess(
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, "exit");
-      child.kill(signal);
+      process.kill(-child.pid!, signal);
       const [code] = (await exited) as [number | null];
       return code;
     },
