@@ -1,10 +1,11 @@
 // Every refusal of the REST handler, driven with raw fetch: authentication, api-version policy,
-// validation of path, query and body, content types, size limit, routing, and the structured 501.
+// validation of path, query and body, content types, the size limit, and the trace of refusals.
 // Each error must carry the service's error shape: JSON {code, message, target?} and
 // the `x-ms-error-code` header.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  assertError,
   rawCall,
   restToken,
   secondaryKey,
@@ -13,27 +14,6 @@ import {
 } from "./support/restHarness.js";
 
 const v = "api-version=2024-12-01";
-
-function assertError(
-  result: { status: number; body: string; headers: Headers },
-  status: number,
-  code: string,
-  message: RegExp,
-  target?: string,
-): void {
-  assert.equal(result.status, status, result.body);
-  assert.equal(result.headers.get("x-ms-error-code"), code);
-  assert.match(result.headers.get("content-type") ?? "", /^application\/json/);
-  if (result.body === "") {
-    // HEAD answers carry no body; the header names the error.
-    assert.equal(target, undefined, "a HEAD answer has no body to hold a target");
-    return;
-  }
-  const body = JSON.parse(result.body) as { code: string; message: string; target?: string };
-  assert.equal(body.code, code);
-  assert.match(body.message, message);
-  if (target !== undefined) assert.equal(body.target, target);
-}
 
 describe("REST handler refusals", () => {
   let harness: RestHarness;
@@ -355,49 +335,7 @@ describe("REST handler refusals", () => {
     });
   });
 
-  describe("routing", () => {
-    it("answers 404 for unknown paths and 405 with Allow for a wrong method", async () => {
-      assertError(
-        await rawCall("GET", url(`/api/hubs/hub1/whatever?${v}`)),
-        404,
-        "Error.NotFound",
-        /No data-plane operation/,
-      );
-      assertError(await rawCall("GET", url("/")), 404, "Error.NotFound", /.*/);
-      const wrong = await rawCall("GET", url(`/api/hubs/hub1/connections/c1?${v}`));
-      assertError(wrong, 405, "Error.MethodNotAllowed", /allowed/);
-      assert.deepEqual(wrong.headers.get("allow")?.split(", ").sort(), ["DELETE", "HEAD"]);
-    });
-
-    it("answers 404 without a body for HEAD checks of missing things", async () => {
-      const result = await rawCall("HEAD", url(`/api/hubs/hub1/users/nobody?${v}`));
-      assert.equal(result.status, 404);
-      assert.equal(result.body, "");
-    });
-
-    it("answers a structured 501 naming the operation for MQTT and Socket.IO tokens", async () => {
-      const result = await rawCall("POST", url(`/api/hubs/hub1/:generateToken?${v}&clientType=MQTT`));
-      assertError(result, 501, "Error.NotImplemented", /MQTT/, "generateClientToken(clientType=mqtt)");
-      const io = await rawCall("POST", url(`/api/hubs/hub1/:generateToken?${v}&clientType=socketio`));
-      assertError(io, 501, "Error.NotImplemented", /Socket\.IO/);
-    });
-
-    it("serves the legacy user-in-group check and 404s a missing user addition", async () => {
-      assert.equal((await rawCall("HEAD", url(`/api/hubs/hub1/users/u1/groups/g1?${v}`))).status, 200);
-      assert.equal((await rawCall("HEAD", url(`/api/hubs/hub1/users/u1/groups/g9?${v}`))).status, 404);
-      assertError(
-        await rawCall("PUT", url(`/api/hubs/hub1/users/ghost/groups/g1?${v}`)),
-        404,
-        "Error.NotFound",
-        /ghost/,
-      );
-    });
-
-    it("turns a failing hub operation into a 500 in the error shape", async () => {
-      const failing = await rawCall("POST", url(`/api/hubs/brokenHub/:closeConnections?${v}`));
-      assertError(failing, 500, "Error.InternalServerError", /hub store unavailable/);
-    });
-
+  describe("trace", () => {
     it("traces refusals with their status and error code", async () => {
       await new Promise((resolve) => setImmediate(resolve));
       console.log(

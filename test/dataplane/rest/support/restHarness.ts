@@ -1,6 +1,7 @@
 // Test harness for the REST handler: a small in-memory `HubOperations` that records every call
 // (with what a filter selected), and the handler served over real HTTP and HTTPS listeners on
 // loopback with a certificate from the test CA.
+import assert from "node:assert/strict";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -262,4 +263,26 @@ export async function rawCall(
       : {}),
   });
   return { status: response.status, body: await response.text(), headers: response.headers };
+}
+
+/** Checks a refusal: status, the service's error shape {code, message, target?} and x-ms-error-code. */
+export function assertError(
+  result: { status: number; body: string; headers: Headers },
+  status: number,
+  code: string,
+  message: RegExp,
+  target?: string,
+): void {
+  assert.equal(result.status, status, result.body);
+  assert.equal(result.headers.get("x-ms-error-code"), code);
+  assert.match(result.headers.get("content-type") ?? "", /^application\/json/);
+  if (result.body === "") {
+    // HEAD answers carry no body; the header names the error.
+    assert.equal(target, undefined, "a HEAD answer has no body to hold a target");
+    return;
+  }
+  const body = JSON.parse(result.body) as { code: string; message: string; target?: string };
+  assert.equal(body.code, code);
+  assert.match(body.message, message);
+  if (target !== undefined) assert.equal(body.target, target);
 }
