@@ -131,6 +131,19 @@ test("help goes to stdout with exit code 0 and lists the global arguments", asyn
   }
 });
 
+test("a group without a command prints its help on stdout (exit 0); unknown commands in it exit 2", async () => {
+  const group = await run("webpubsub");
+  assert.equal(group.exitCode, 0);
+  assert.match(group.stdout, /^Usage: wpslink webpubsub \[options\] \[command\]/);
+  assert.match(group.stdout, /shared-private-endpoint/);
+  const nested = await run("network", "private-endpoint-connection", "help", "approve");
+  assert.equal(nested.exitCode, 0);
+  assert.match(nested.stdout, /^Usage: wpslink network private-endpoint-connection approve/);
+  const unknown = await run("webpubsub", "hub", "remove");
+  assert.equal(unknown.exitCode, 2);
+  assert.equal(unknown.stderr, "ERROR: 'remove' is misspelled or not recognized by the system.\n");
+});
+
 test("--event-handler groups: one per occurrence, keys as az takes them", () => {
   const argv = [
     "hub",

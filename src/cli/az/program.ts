@@ -39,6 +39,29 @@ export function registerAzCommands(program: Command, io: CliIo, argv: readonly s
   registerPrivateEndpointConnectionCommands(program, session);
   registerRestCommand(program, session);
   registerAccountCommands(program, session);
+  showHelpForGroups(program);
+}
+
+/**
+ * A group typed without a command prints its help on stdout and succeeds, and an unknown command
+ * in it gets az's "misspelled" error (commander would print help on stderr and exit 1).
+ */
+function showHelpForGroups(command: Command): void {
+  if (command.commands.length === 0) return;
+  command.allowExcessArguments(true).action((_options: unknown, self: Command) => {
+    let target: Command | undefined = self;
+    let unknown = self.args[0];
+    if (unknown === "help") {
+      // `wpslink webpubsub help [command]`, which commander offers only to groups without an action.
+      unknown = self.args[1];
+      target = unknown === undefined ? self : self.commands.find((c) => c.name() === unknown);
+    }
+    if (!target || (target === self && unknown !== undefined)) {
+      throw new UsageError(`'${unknown}' is misspelled or not recognized by the system.`);
+    }
+    target.outputHelp();
+  });
+  for (const child of command.commands) showHelpForGroups(child);
 }
 
 /** Commander's parse errors in az's (argparse's) words. */
