@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { WebPubSubEventHandler } from "@azure/web-pubsub-express";
 import { openPortalBrowser, type PortalBrowser } from "./support/browser.js";
@@ -159,18 +158,17 @@ describe("the scenario in the portal", () => {
 
   it("shows in Live trace that a client's upstream calls took the private path with a private X-Forwarded-For", async () => {
     const { page } = browser;
+    // The person takes a client URL from the Overview's Client URL Generator...
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.locator('input[name="client-hub"]').fill("chat");
+    await page.locator('input[name="client-user"]').fill("alice");
+    await page.getByRole("button", { name: "Generate client URL" }).click();
+    const url = await page.getByLabel("Client access URL", { exact: true }).inputValue();
+    assert.match(url, /^ws:\/\/localhost:\d+\/client\/hubs\/chat\?access_token=/);
+    await browser.screenshot("walkthrough-06-client-url");
+    // ...and watches Live trace while a client connects with it.
     await page.getByRole("link", { name: "Live trace" }).click();
     await page.getByRole("table", { name: "Upstream calls" }).waitFor();
-
-    const keys = await arm("POST", `${wpsId}/listKeys`);
-    const port = stack.dataPlanePort(wpsId);
-    assert.ok(port, "the resource has no data plane");
-    const service = new WebPubSubServiceClient(
-      `Endpoint=http://localhost:${port};AccessKey=${String(keys.primaryKey)};Version=1.0;`,
-      "chat",
-      { allowInsecureConnection: true },
-    );
-    const { url } = await service.getClientAccessToken({ userId: "alice" });
     // No keep-alive tasks: the SDK's last keep-alive delay would otherwise hold the test process for 20–40 s after stop().
     const client = new WebPubSubClient(url, {
       autoReconnect: false,
@@ -194,7 +192,7 @@ describe("the scenario in the portal", () => {
     const connections = page.getByRole("table", { name: "Connections" });
     await connections.getByText("alice").waitFor();
     await page.locator('table[aria-label="Upstream calls"] tr[data-event="connected"]').first().waitFor();
-    await browser.screenshot("walkthrough-06-live-trace-private");
+    await browser.screenshot("walkthrough-07-live-trace-private");
   });
 
   it("shows the private caller in the Function App's request log", async () => {
@@ -207,6 +205,6 @@ describe("the scenario in the portal", () => {
     const row = table.locator("tr").filter({ hasText: "/api/connect" }).first();
     assert.match(await row.innerText(), /10\.\d+\.\d+\.\d+/);
     assert.match(await row.innerText(), /private/);
-    await browser.screenshot("walkthrough-07-request-log");
+    await browser.screenshot("walkthrough-08-request-log");
   });
 });

@@ -18,6 +18,7 @@ import { Dialog } from "../../components/overlays.js";
 import { track } from "../../state/notifications.js";
 import { toArmError, useArmData } from "../../state/useArmData.js";
 import type { BladeProps } from "../ResourcePage.js";
+import { ClientUrlGenerator } from "./ClientUrlGenerator.js";
 
 export function WebPubSubOverview({ resource, reloadResource }: BladeProps): JSX.Element {
   const p = (resource.properties ?? {}) as WebPubSubProperties;
@@ -30,6 +31,12 @@ export function WebPubSubOverview({ resource, reloadResource }: BladeProps): JSX
     );
     return response.body;
   });
+  // The endpoint clients and servers use, exactly as the connection string carries it (scheme and port included).
+  const endpoint =
+    /(?:^|;)Endpoint=([^;]+)/i.exec(keys.data?.primaryConnectionString ?? "")?.[1] ??
+    (p.hostName
+      ? `https://${p.hostName}${p.publicPort && p.publicPort !== 443 ? `:${p.publicPort}` : ""}`
+      : null);
   const [confirm, setConfirm] = useState<"Primary" | "Secondary" | null>(null);
   const [regenerateError, setRegenerateError] = useState<ArmError | null>(null);
 
@@ -78,7 +85,7 @@ export function WebPubSubOverview({ resource, reloadResource }: BladeProps): JSX
       <h2 class="section-title">Keys</h2>
       <ErrorBanner error={keys.error} title="Could not read the access keys" />
       <ErrorBanner error={regenerateError} title="Could not regenerate the key" />
-      {p.hostName && <CopyField label="Host name" value={`https://${p.hostName}`} />}
+      {endpoint && <CopyField label="Endpoint" value={endpoint} />}
       {keys.loading && !keys.data && <Loading what="keys" />}
       {keys.data && (
         <div class="key-grid">
@@ -101,6 +108,9 @@ export function WebPubSubOverview({ resource, reloadResource }: BladeProps): JSX
             />
           </div>
         </div>
+      )}
+      {keys.data?.primaryKey && endpoint && (
+        <ClientUrlGenerator endpoint={endpoint} accessKey={keys.data.primaryKey} />
       )}
       {confirm && (
         <Dialog
