@@ -6,11 +6,12 @@
 import type { Permission } from "../domain/messages.js";
 import { compileGroupPattern } from "./groupPattern.js";
 
+/** Grants of one permission; the collections are made on first use (most connections have none). */
 interface PermissionGrants {
   all: boolean;
-  readonly groups: Set<string>;
-  readonly patterns: Map<string, (group: string) => boolean>;
-  readonly denied: Set<string>;
+  groups?: Set<string>;
+  patterns?: Map<string, (group: string) => boolean>;
+  denied?: Set<string>;
 }
 
 const rolePrefixes: ReadonlyArray<readonly [string, Permission, "one" | "pattern"]> = [
@@ -21,35 +22,34 @@ const rolePrefixes: ReadonlyArray<readonly [string, Permission, "one" | "pattern
 ];
 
 export class ConnectionPermissions {
-  private readonly grants: Record<Permission, PermissionGrants> = {
-    joinLeaveGroup: emptyGrants(),
-    sendToGroup: emptyGrants(),
-  };
+  private joinLeaveGroup: PermissionGrants | undefined;
+  private sendToGroup: PermissionGrants | undefined;
 
-  /** Roles this connection was given; unknown roles are kept (they may matter to upstreams) but grant nothing. */
+  /** Roles this connection was given; unknown roles grant nothing. */
   constructor(roles: readonly string[]) {
     for (const role of roles) this.addRole(role);
   }
 
+  private grantsOf(permission: Permission): PermissionGrants {
+    return (this[permission] ??= { all: false });
+  }
+
   private addRole(role: string): void {
-    if (role === "webpubsub.joinLeaveGroup") {
-      this.grants.joinLeaveGroup.all = true;
-      return;
-    }
-    if (role === "webpubsub.sendToGroup") {
-      this.grants.sendToGroup.all = true;
+    if (role === "webpubsub.joinLeaveGroup" || role === "webpubsub.sendToGroup") {
+      this.grantsOf(role === "webpubsub.joinLeaveGroup" ? "joinLeaveGroup" : "sendToGroup").all = true;
       return;
     }
     for (const [prefix, permission, kind] of rolePrefixes) {
       if (!role.startsWith(prefix)) continue;
       const target = role.slice(prefix.length);
       if (target.length === 0) return;
+      const grants = this.grantsOf(permission);
       if (kind === "one") {
-        this.grants[permission].groups.add(target);
+        (grants.groups ??= new Set()).add(target);
       } else {
         const matcher = compileGroupPattern(target);
         // An invalid pattern grants nothing, like any other role the service does not know.
-        if (typeof matcher !== "string") this.grants[permission].patterns.set(target, matcher);
+        if (typeof matcher !== "string") (grants.patterns ??= new Map()).set(target, matcher);
       }
       return;
     }
@@ -57,39 +57,34 @@ export class ConnectionPermissions {
 
   /** Without `group`: whether the permission covers every group. */
   has(permission: Permission, group?: string): boolean {
-    const grants = this.grants[permission];
-    if (group === undefined) return grants.all && grants.denied.size === 0;
-    if (grants.denied.has(group)) return false;
-    if (grants.all || grants.groups.has(group)) return true;
-    for (const matches of grants.patterns.values()) if (matches(group)) return true;
+    const grants = this[permission];
+    if (!grants) return false;
+    if (group === undefined) return grants.all && !grants.denied?.size;
+    if (grants.denied?.has(group)) return false;
+    if (grants.all || grants.groups?.has(group)) return true;
+    for (const matches of grants.patterns?.values() ?? []) if (matches(group)) return true;
     return false;
   }
 
   grant(permission: Permission, group?: string): void {
-    const grants = this.grants[permission];
+    const grants = this.grantsOf(permission);
     if (group === undefined) {
       grants.all = true;
-      grants.denied.clear();
+      grants.denied = undefined;
       return;
     }
-    grants.denied.delete(group);
-    grants.groups.add(group);
+    grants.denied?.delete(group);
+    (grants.groups ??= new Set()).add(group);
   }
 
   revoke(permission: Permission, group?: string): void {
-    const grants = this.grants[permission];
     if (group === undefined) {
-      grants.all = false;
-      grants.groups.clear();
-      grants.patterns.clear();
-      grants.denied.clear();
+      this[permission] = undefined;
       return;
     }
-    grants.groups.delete(group);
-    if (this.has(permission, group)) grants.denied.add(group);
+    const grants = this[permission];
+    if (!grants) return;
+    grants.groups?.delete(group);
+    if (this.has(permission, group)) (grants.denied ??= new Set()).add(group);
   }
-}
-
-function emptyGrants(): PermissionGrants {
-  return { all: false, groups: new Set(), patterns: new Map(), denied: new Set() };
 }

@@ -15,6 +15,8 @@ import { ReliableBuffer, type BufferedMessage, type ReliableLimits } from "./rel
 import { SocketOutbox, type FlushScheduler } from "./socketOutbox.js";
 import { frame, frameHeadWithPrefix, frameHeader } from "./webSocketFrame.js";
 
+const noGroups: ReadonlySet<string> = new Set();
+
 export type ConnectionStatus = "live" | "held" | "closed";
 
 /** What a connection needs from the server that owns it. */
@@ -47,7 +49,8 @@ export class ClientConnection implements ConnectionView {
   readonly connectionId: string;
   readonly hub: string;
   readonly userId: string | null;
-  readonly groups = new Set<string>();
+  /** Group memberships; the set is made on the first join (the hub index keeps it in step). */
+  private groupSet: Set<string> | undefined;
   readonly protocol: string | null;
   readonly codec: ClientCodec | null;
   readonly permissions: ConnectionPermissions;
@@ -63,8 +66,8 @@ export class ClientConnection implements ConnectionView {
   lastSeen = Date.now();
   lastPing = Date.now();
   holdTimer: NodeJS.Timeout | undefined;
-  /** Invocations still waiting for their upstream answer. */
-  readonly openInvocations = new Set<string>();
+  /** Invocations still waiting for their upstream answer (made on first use). */
+  private invocations: Set<string> | undefined;
   private webSocket: WebSocket | null = null;
   private outbox: SocketOutbox | null = null;
 
@@ -84,6 +87,36 @@ export class ClientConnection implements ConnectionView {
     this.rawSendGroup = init.rawSendGroup;
     this.rawNoEcho = init.rawNoEcho ?? false;
     this.reliable = init.codec?.reliable ? new ReliableBuffer(owner.reliableLimits) : null;
+  }
+
+  get groups(): ReadonlySet<string> {
+    return this.groupSet ?? noGroups;
+  }
+
+  /** False when already a member. Only `HubIndex` calls this, so both views stay in step. */
+  addGroup(group: string): boolean {
+    this.groupSet ??= new Set();
+    if (this.groupSet.has(group)) return false;
+    this.groupSet.add(group);
+    return true;
+  }
+
+  /** False when not a member. */
+  removeGroup(group: string): boolean {
+    return this.groupSet?.delete(group) ?? false;
+  }
+
+  clearGroups(): void {
+    this.groupSet = undefined;
+  }
+
+  openInvocation(invocationId: string): void {
+    (this.invocations ??= new Set()).add(invocationId);
+  }
+
+  /** True when the invocation was still open (not cancelled, not answered). */
+  closeInvocation(invocationId: string): boolean {
+    return this.invocations?.delete(invocationId) ?? false;
   }
 
   get socket(): WebSocket | null {

@@ -20,17 +20,16 @@ export class HubIndex {
     this.connections.delete(connection.connectionId);
     if (connection.userId !== null) removeFrom(this.users, connection.userId, connection);
     for (const group of connection.groups) removeFrom(this.groups, group, connection);
-    connection.groups.clear();
+    connection.clearGroups();
   }
 
   join(connection: ClientConnection, group: string): void {
-    if (connection.groups.has(group)) return;
-    connection.groups.add(group);
+    if (!connection.addGroup(group)) return;
     addTo(this.groups, group, connection);
   }
 
   leave(connection: ClientConnection, group: string): void {
-    if (!connection.groups.delete(group)) return;
+    if (!connection.removeGroup(group)) return;
     removeFrom(this.groups, group, connection);
   }
 

@@ -85,7 +85,7 @@ export class InboundMessages {
         void this.invoke(connection, message.invocationId, message.event, message.payload ?? emptyPayload);
         return;
       case "cancelInvocation":
-        connection.openInvocations.delete(message.invocationId);
+        connection.closeInvocation(message.invocationId);
         return;
     }
   }
@@ -200,7 +200,7 @@ export class InboundMessages {
     event: string,
     payload: MessagePayload,
   ): Promise<void> {
-    connection.openInvocations.add(invocationId);
+    connection.openInvocation(invocationId);
     let response: Parameters<ClientConnection["send"]>[0];
     try {
       const outcome = await this.deps.upstream.userEvent(connection.eventContext(), event, payload);
@@ -228,7 +228,7 @@ export class InboundMessages {
       response = { type: "invokeResponse", invocationId, success: false, error: internalError(error) };
     }
     // A cancelled invocation gets no answer.
-    if (connection.openInvocations.delete(invocationId)) connection.send(response);
+    if (connection.closeInvocation(invocationId)) connection.send(response);
   }
 
   /** Plain WebSocket clients: each frame is the `message` user event, or a group publish in sendToGroup mode. */
