@@ -304,7 +304,7 @@ describe("a restart in the middle of an approval", () => {
   it("brings back the state and finishes the approval and its propagation", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     try {
-      const first = await startPrivateLinkStack({ store, transitionDelayMs: 300, propagationDelayMs: 20 });
+      const first = await startPrivateLinkStack({ store, transitionDelayMs: 1500, propagationDelayMs: 20 });
       await first.wps.webPubSub.beginCreateOrUpdateAndWait(
         rg,
         "contoso-webpubsub",
@@ -344,7 +344,7 @@ describe("a restart in the middle of an approval", () => {
       );
       await first.close();
 
-      const second = await startPrivateLinkStack({ store, transitionDelayMs: 300, propagationDelayMs: 20 });
+      const second = await startPrivateLinkStack({ store, transitionDelayMs: 1500, propagationDelayMs: 20 });
       try {
         const [during] = await collect(second, "contoso-func");
         assert.equal(during?.privateLinkServiceConnectionState?.status, "Approving");

@@ -8,9 +8,7 @@ import type { TraceBus } from "../../trace/traceBus.js";
 import { planTransition, settle, type RequestedStatus } from "./connectionTransitions.js";
 import { findPlanSku } from "./planSkus.js";
 import {
-  backendUrlOf,
   connectionKey,
-  parsePlanId,
   planId,
   siteId,
   storeKey,
@@ -20,14 +18,14 @@ import {
   type StoredPlan,
   type StoredSite,
 } from "./webModels.js";
-import { ProviderError, providerErrors } from "./webErrors.js";
+import { providerErrors } from "./webErrors.js";
+import { buildSiteRecord, siteEntryOf } from "./siteRecord.js";
+import { DueTimers } from "./dueTimers.js";
 import { storeTypes, type KeyValueReader, type KeyValueStore, type KeyValueWriter } from "./webStore.js";
 import {
   asObject,
   checkPlanName,
   checkPlanSku,
-  checkPublicNetworkAccess,
-  checkSiteConfig,
   checkSiteName,
   checkTags,
   requireLocation,
@@ -70,10 +68,7 @@ export class WebSiteService implements SiteDirectory {
   private readonly siteNames = new Map<string, string>();
   private readonly connectionsBySite = new Map<string, Map<string, StoredConnection>>();
   private readonly entries = new Map<string, SiteEntry>();
-  private readonly timers = new Map<
-    string,
-    { timer: NodeJS.Timeout; done: Promise<void>; resolve: () => void }
-  >();
+  private readonly timers = new DueTimers();
   private readonly listeners = new Set<(change: ConnectionChange) => void>();
   private readonly transitionDelayMs: number;
   private closed = false;
@@ -190,49 +185,7 @@ export class WebSiteService implements SiteDirectory {
     if (!existing && holder !== undefined) {
       throw providerErrors.conflict("Conflict", `Website with given name ${name.name} already exists.`);
     }
-    const properties = asObject(body.properties, "properties");
-    const serverFarmId = properties.serverFarmId ?? existing?.serverFarmId;
-    const plan = typeof serverFarmId === "string" ? this.getPlan(serverFarmId) : undefined;
-    if (typeof serverFarmId !== "string" || !parsePlanId(serverFarmId)) {
-      throw providerErrors.badRequest(
-        "InvalidRequestContent",
-        "properties.serverFarmId is required: the ARM id of the App Service plan (/subscriptions/.../providers/Microsoft.Web/serverfarms/{plan}).",
-        "properties.serverFarmId",
-      );
-    }
-    if (!plan) {
-      throw new ProviderError(
-        404,
-        "NotFound",
-        `Cannot find ServerFarm with name ${parsePlanId(serverFarmId)?.name}. Create the plan first.`,
-      );
-    }
-    const siteConfig = checkSiteConfig(properties.siteConfig);
-    const mergedConfig = { ...(existing?.siteConfig ?? {}), ...siteConfig };
-    const access =
-      "publicNetworkAccess" in properties
-        ? checkPublicNetworkAccess(properties.publicNetworkAccess, "properties.publicNetworkAccess")
-        : "publicNetworkAccess" in siteConfig
-          ? checkPublicNetworkAccess(
-              siteConfig.publicNetworkAccess,
-              "properties.siteConfig.publicNetworkAccess",
-            )
-          : (existing?.publicNetworkAccess ?? null);
-    delete (mergedConfig as Record<string, unknown>).publicNetworkAccess;
-    const site: StoredSite = {
-      ...name,
-      id: existing?.id ?? id,
-      location: requireLocation(body),
-      kind: typeof body.kind === "string" && body.kind !== "" ? body.kind : (existing?.kind ?? "app"),
-      tags: checkTags(body.tags),
-      serverFarmId: plan.id,
-      publicNetworkAccess: access,
-      httpsOnly:
-        typeof properties.httpsOnly === "boolean" ? properties.httpsOnly : (existing?.httpsOnly ?? false),
-      enabled: typeof properties.enabled === "boolean" ? properties.enabled : (existing?.enabled ?? true),
-      siteConfig: mergedConfig,
-      lastModifiedTimeUtc: new Date().toISOString(),
-    };
+    const site = buildSiteRecord(name, body, existing, (id) => this.getPlan(id));
     await this.options.store.transaction(async (tx) => {
       await prepare?.(tx, site.location);
       await tx.put(storeKey(site.id), storeTypes.site, site);
@@ -368,7 +321,7 @@ export class WebSiteService implements SiteDirectory {
     const current = this.connection(siteIdValue, name);
     if (!current) return null;
     if (current.status === "Disconnecting")
-      return { done: this.timers.get(timerKey(current))?.done ?? Promise.resolve() };
+      return { done: this.timers.done(timerKey(current)) ?? Promise.resolve() };
     this.cancel(current);
     const now = Date.now();
     const next: StoredConnection = {
@@ -396,24 +349,7 @@ export class WebSiteService implements SiteDirectory {
     const key = this.siteNames.get(name.toLowerCase());
     const site = key === undefined ? undefined : this.sites.get(key);
     if (!site) return undefined;
-    const config = site.siteConfig;
-    const entry: SiteEntry = {
-      name: site.name.toLowerCase(),
-      resourceId: site.id,
-      backendUrl: backendUrlOf(site),
-      state: site.enabled ? "Running" : "Stopped",
-      publicNetworkAccess: site.publicNetworkAccess,
-      ipSecurityRestrictions: Array.isArray(config.ipSecurityRestrictions)
-        ? (config.ipSecurityRestrictions as SiteEntry["ipSecurityRestrictions"])
-        : null,
-      ipSecurityRestrictionsDefaultAction:
-        typeof config.ipSecurityRestrictionsDefaultAction === "string"
-          ? config.ipSecurityRestrictionsDefaultAction
-          : null,
-      approvedPrivateEndpointAddresses: this.connections(site.id)
-        .filter((c) => c.status === "Approved")
-        .map((c) => c.address),
-    };
+    const entry = siteEntryOf(site, this.connections(site.id));
     this.entries.set(entry.name, entry);
     return entry;
   }
@@ -421,11 +357,7 @@ export class WebSiteService implements SiteDirectory {
   /** Stops the transition timers (the state stays stored and resumes at next open). */
   close(): void {
     this.closed = true;
-    for (const { timer, resolve } of this.timers.values()) {
-      clearTimeout(timer);
-      resolve();
-    }
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   // ---- internals ----
@@ -444,24 +376,13 @@ export class WebSiteService implements SiteDirectory {
   }
 
   private schedule(connection: StoredConnection): Promise<void> {
-    this.cancel(connection);
-    let resolve = (): void => undefined;
-    const done = new Promise<void>((r) => (resolve = r));
-    const wait = Math.max(0, (connection.transitionDueAt ?? 0) - Date.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(timerKey(connection));
-      void this.complete(connection).finally(resolve);
-    }, wait);
-    this.timers.set(timerKey(connection), { timer, done, resolve });
-    return done;
+    return this.timers.schedule(timerKey(connection), connection.transitionDueAt ?? 0, () =>
+      this.complete(connection),
+    );
   }
 
   private cancel(connection: StoredConnection): void {
-    const pending = this.timers.get(timerKey(connection));
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    pending.resolve();
-    this.timers.delete(timerKey(connection));
+    this.timers.cancel(timerKey(connection));
   }
 
   private async complete(scheduled: StoredConnection): Promise<void> {
