@@ -47,6 +47,29 @@ describe("the scenario in the portal", () => {
     assert.fail(`${path} did not reach Succeeded`);
   }
 
+  /** Takes a client URL from the Overview's Client URL Generator and connects a client with it. */
+  async function connectFromPortal(userId: string): Promise<string> {
+    const { page } = browser;
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.locator('input[name="client-hub"]').fill("chat");
+    await page.locator('input[name="client-user"]').fill(userId);
+    await page.getByRole("button", { name: "Generate client URL" }).click();
+    const url = await page.getByLabel("Client access URL", { exact: true }).inputValue();
+    assert.match(url, /^ws:\/\/localhost:\d+\/client\/hubs\/chat\?access_token=/);
+    return url;
+  }
+
+  async function startClient(url: string): Promise<void> {
+    // No keep-alive tasks: the SDK's last keep-alive delay would otherwise hold the test process for 20–40 s after stop().
+    const client = new WebPubSubClient(url, {
+      autoReconnect: false,
+      keepAliveIntervalInMs: 0,
+      keepAliveTimeoutInMs: 0,
+    });
+    clients.push(client);
+    await client.start();
+  }
+
   before(async () => {
     // The Function App's code: a web-pubsub-express app that notes what each call carried.
     const app = express();
@@ -159,24 +182,12 @@ describe("the scenario in the portal", () => {
   it("shows in Live trace that a client's upstream calls took the private path with a private X-Forwarded-For", async () => {
     const { page } = browser;
     // The person takes a client URL from the Overview's Client URL Generator...
-    await page.getByRole("link", { name: "Overview" }).click();
-    await page.locator('input[name="client-hub"]').fill("chat");
-    await page.locator('input[name="client-user"]').fill("alice");
-    await page.getByRole("button", { name: "Generate client URL" }).click();
-    const url = await page.getByLabel("Client access URL", { exact: true }).inputValue();
-    assert.match(url, /^ws:\/\/localhost:\d+\/client\/hubs\/chat\?access_token=/);
+    const url = await connectFromPortal("alice");
     await browser.screenshot("walkthrough-06-client-url");
     // ...and watches Live trace while a client connects with it.
     await page.getByRole("link", { name: "Live trace" }).click();
     await page.getByRole("table", { name: "Upstream calls" }).waitFor();
-    // No keep-alive tasks: the SDK's last keep-alive delay would otherwise hold the test process for 20–40 s after stop().
-    const client = new WebPubSubClient(url, {
-      autoReconnect: false,
-      keepAliveIntervalInMs: 0,
-      keepAliveTimeoutInMs: 0,
-    });
-    clients.push(client);
-    await client.start();
+    await startClient(url);
 
     const connect = page.locator('table[aria-label="Upstream calls"] tr[data-event="connect"]').first();
     await connect.waitFor();
@@ -206,5 +217,72 @@ describe("the scenario in the portal", () => {
     assert.match(await row.innerText(), /10\.\d+\.\d+\.\d+/);
     assert.match(await row.innerText(), /private/);
     await browser.screenshot("walkthrough-08-request-log");
+  });
+
+  it("after a reject on the Function App, the next calls take the public path", async () => {
+    const { page } = browser;
+    await page.getByRole("link", { name: "Networking" }).click();
+    const row = page.locator("tr[data-name]").first();
+    await row.locator('[data-column="status"] [data-status="Approved"]').waitFor();
+    await row.click();
+    await page.getByRole("button", { name: "Reject" }).click();
+    await page
+      .getByRole("dialog", { name: "Reject connection" })
+      .getByRole("button", { name: "Yes" })
+      .click();
+    await row.locator('[data-column="status"] [data-status="Rejected"]').waitFor();
+
+    await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Home" }).click();
+    await page.getByRole("link", { name: "contoso-webpubsub" }).click();
+    await page.getByRole("link", { name: "Networking" }).click();
+    await page.getByRole("tab", { name: "Private access" }).click();
+    await page
+      .locator('tr[data-name="contoso-spe"] [data-column="status"] [data-status="Rejected"]')
+      .waitFor();
+    await browser.screenshot("walkthrough-09-rejected");
+
+    const url = await connectFromPortal("bob");
+    await page.getByRole("link", { name: "Live trace" }).click();
+    await page.getByRole("table", { name: "Upstream calls" }).waitFor();
+    const before = seen.length;
+    await startClient(url);
+    const publicCall = page
+      .locator('table[aria-label="Upstream calls"] tr[data-event="connect"][data-path="public"]')
+      .first();
+    await publicCall.waitFor();
+    const forwardedFor = publicCall.locator('[data-column="forwarded-for"]');
+    for (let i = 0; i < 50 && (await forwardedFor.innerText()).trim() === "—"; i += 1)
+      await page.waitForTimeout(100);
+    const shown = (await forwardedFor.innerText()).trim();
+    assert.doesNotMatch(shown, privateAddress);
+    assert.equal(seen.slice(before).find((call) => call.path === "/api/connect")?.forwardedFor, shown);
+    await browser.screenshot("walkthrough-10-live-trace-public");
+  });
+
+  it("deletes the shared private endpoint; the Function App's connection goes with it", async () => {
+    const { page } = browser;
+    await page.getByRole("link", { name: "Networking" }).click();
+    await page.getByRole("tab", { name: "Private access" }).click();
+    const row = page.locator('tr[data-name="contoso-spe"]');
+    await row.click();
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete shared private endpoint 'contoso-spe'" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await row.waitFor({ state: "detached" });
+    await page.getByText("No shared private endpoints.", { exact: false }).waitFor();
+    for (let i = 0; i < 50; i += 1) {
+      const left = (await stack.management.arm("GET", `${siteId}/privateEndpointConnections`)).body as {
+        value: unknown[];
+      };
+      if (left.value.length === 0) break;
+      await page.waitForTimeout(100);
+    }
+    const left = (await stack.management.arm("GET", `${siteId}/privateEndpointConnections`)).body as {
+      value: unknown[];
+    };
+    assert.deepEqual(left.value, []);
+    await browser.screenshot("walkthrough-11-deleted");
   });
 });

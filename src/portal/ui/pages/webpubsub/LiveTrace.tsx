@@ -9,9 +9,9 @@ import { belongsTo, liveConnections, summarize, upstreamCalls } from "./traceVie
 
 const shownRows = 200;
 
-function PathBadge(props: { path: string }): JSX.Element {
+function PathBadge(props: { path: string; note?: string }): JSX.Element {
   return (
-    <span class={`path path-${props.path}`} data-path={props.path}>
+    <span class={`path path-${props.path}`} data-path={props.path} title={props.note}>
       {props.path}
     </span>
   );
@@ -102,16 +102,16 @@ export function LiveTrace({ resource }: BladeProps): JSX.Element {
               d.status === null || d.status === undefined ? String(d.error ?? "failed") : String(d.status);
             return (
               <tr key={`${record.time}-${index}`} data-event={String(d.event ?? "")} data-path={path}>
-                <td>{formatTime(record.time)}</td>
+                <td class="nowrap">{formatTime(record.time)}</td>
                 <td>{record.hub ?? "—"}</td>
                 <td>{String(d.event ?? "—")}</td>
                 <td class="mono url-cell" title={String(d.url ?? "")}>
                   {String(d.url ?? "—")}
                 </td>
                 <td>{status}</td>
-                <td>{typeof d.latencyMs === "number" ? `${d.latencyMs} ms` : "—"}</td>
+                <td class="nowrap">{typeof d.latencyMs === "number" ? `${d.latencyMs} ms` : "—"}</td>
                 <td>
-                  <PathBadge path={path} />
+                  <PathBadge path={path} note={typeof d.routeNote === "string" ? d.routeNote : undefined} />
                 </td>
                 <td class="mono">{sourceAddress || "—"}</td>
                 <td class="mono" data-column="forwarded-for">
