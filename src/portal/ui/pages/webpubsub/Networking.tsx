@@ -26,9 +26,8 @@ export type SharedPrivateEndpoint = ArmResource<SharedPrivateLinkProperties>;
 /** Something is still moving: an operation running, or a connection waiting for the target's owner. */
 export function isSettling(spe: SharedPrivateEndpoint): boolean {
   const p = spe.properties ?? {};
-  return p.provisioningState !== "Succeeded" && p.provisioningState !== "Failed"
-    ? true
-    : p.status === "Pending";
+  const provisioningDone = p.provisioningState === "Succeeded" || p.provisioningState === "Failed";
+  return !provisioningDone || p.status === "Pending";
 }
 
 export function WebPubSubNetworking(props: BladeProps): JSX.Element {
