@@ -279,6 +279,30 @@ describe("shared private link resources with @azure/arm-webpubsub", () => {
     assert.equal(gone.status, 204);
   });
 
+  it("deleting the target site leaves the shared private link resource Disconnected", async () => {
+    await createSite(stack, "doomed-func", "ep-plan");
+    await stack.wps.webPubSubSharedPrivateLinkResources.beginCreateOrUpdateAndWait(
+      "doomed-spe",
+      rg,
+      "contoso-webpubsub",
+      { groupId: "sites", privateLinkResourceId: siteId("doomed-func") },
+      fast,
+    );
+    await stack.appService.webApps.delete(rg, "doomed-func");
+    const spe = await until(
+      () => stack.wps.webPubSubSharedPrivateLinkResources.get("doomed-spe", rg, "contoso-webpubsub"),
+      (r) => r.status === "Disconnected",
+      "Disconnected",
+    );
+    assert.equal(spe.provisioningState, "Succeeded");
+    await stack.wps.webPubSubSharedPrivateLinkResources.beginDeleteAndWait(
+      "doomed-spe",
+      rg,
+      "contoso-webpubsub",
+      fast,
+    );
+  });
+
   it("deleting the Web PubSub resource removes its endpoints, their site connections and its VNet", async () => {
     await stack.wps.webPubSub.beginCreateOrUpdateAndWait(
       rg,

@@ -162,3 +162,43 @@ describe("managed network", () => {
     assert.equal(plain.path, "direct");
   });
 });
+
+describe("route introspection endpoint", () => {
+  it("answers how a host resolves from a resource and which path a call takes", async () => {
+    const { createServer } = await import("node:http");
+    const { handleRouteIntrospection } = await import("../../src/network/routeIntrospection.js");
+    const network = new ManagedNetwork({ siteExists: (name) => name === "contoso-func" });
+    network.attachResource(wps, 2);
+    network.addPrivateEndpoint(wps, {
+      name: "spe",
+      targetResourceId: site,
+      siteName: "contoso-func",
+      groupId: "sites",
+    });
+    network.setPrivateEndpointStatus(wps, "spe", "Approved");
+    const server = createServer((req, res) => {
+      if (!handleRouteIntrospection(network, req, res)) res.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const get = async (query: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}/_wpslink/network/route${query}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    try {
+      const found = await get(`?resource=${encodeURIComponent(wps)}&host=contoso-func.azurewebsites.net`);
+      assert.equal(found.status, 200);
+      assert.equal(found.body.path, "private");
+      assert.equal(found.body.sourceAddress, "10.2.0.4");
+      assert.equal(found.body.socketLocalAddress, "127.102.0.4");
+      assert.deepEqual(found.body.privateEndpoint, { name: "spe", address: "10.2.1.4", status: "Approved" });
+      const nowhere = await get(`?resource=${encodeURIComponent(wps)}&host=nobody.azurewebsites.net`);
+      assert.deepEqual([nowhere.status, nowhere.body.resolves], [200, false]);
+      assert.equal((await get(`?host=x`)).status, 400);
+      assert.equal((await get(`?resource=/nope&host=x`)).status, 404);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 418);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
