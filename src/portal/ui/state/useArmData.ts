@@ -15,6 +15,8 @@ export interface ArmData<T> {
 
 export const fastPollMs = 1000;
 const idlePollMs = 10_000;
+/** Records of one control-plane change come in bursts; reload once after the burst. */
+const traceReloadDelayMs = 150;
 
 export function toArmError(error: unknown): ArmError {
   if (error instanceof ArmError) return error;
@@ -70,14 +72,22 @@ export function useArmData<T>(
     };
   }, [key, tick, reload]);
 
-  // Control-plane changes (ARM writes, private network state) show up in the trace: refresh then.
-  useEffect(
-    () =>
-      onTraceRecord((record) => {
-        if (record.category === "arm" || record.category === "network") reload();
-      }),
-    [reload],
-  );
+  // Control-plane changes (ARM writes, private network state) show up in the trace: refresh then,
+  // once per burst of records.
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = onTraceRecord((record) => {
+      if (record.category !== "arm" && record.category !== "network") return;
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        reload();
+      }, traceReloadDelayMs);
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(pending);
+    };
+  }, [reload]);
 
   return { data, error, loading, reload };
 }
