@@ -26,6 +26,8 @@ export interface Delivery {
   readonly filterText?: string;
   /** 0–300; 0 or absent = no expiry. */
   readonly ttlSeconds?: number;
+  /** The connection that published it (client-to-group messages), for traces. */
+  readonly senderConnectionId?: string;
 }
 
 export type DeliveryListener = (delivery: Delivery) => void;

@@ -168,6 +168,7 @@ export class ConnectionRegistry implements ConnectionOwner {
       kind: "delivered",
       resource: this.options.resourceName,
       hub: delivery.hub,
+      ...(delivery.senderConnectionId ? { connectionId: delivery.senderConnectionId } : {}),
       details: {
         target: delivery.target,
         from: delivery.message.from,

@@ -163,6 +163,7 @@ export class InboundMessages {
       },
       ...(message.noEcho ? { excluded: [connection.connectionId] } : {}),
       ...(message.ttlSeconds ? { ttlSeconds: message.ttlSeconds } : {}),
+      senderConnectionId: connection.connectionId,
     });
     return null;
   }
@@ -235,7 +236,6 @@ export class InboundMessages {
   private onPlainFrame(connection: ClientConnection, data: Buffer, isBinary: boolean): void {
     const payload: MessagePayload = { dataType: isBinary ? "binary" : "text", data };
     if (connection.rawSendGroup !== null) {
-      this.traceMessage(connection, "sendToGroup", { group: connection.rawSendGroup, bytes: data.length });
       void this.deps.fanout
         .publish({
           hub: connection.hub,
