@@ -136,6 +136,21 @@ describe("Web PubSub pages and private access in a browser", () => {
     assert.equal(handlers[0]?.urlTemplate, "https://contoso-func.azurewebsites.net/api/{event}");
     assert.deepEqual([...(handlers[0]?.systemEvents ?? [])].sort(), ["connect", "connected", "disconnected"]);
     await browser.screenshot("wps-02-settings");
+
+    // A template ARM refuses: the editor stays open and says why.
+    await page.getByRole("button", { name: "Add hub" }).click();
+    const bad = page.getByRole("dialog", { name: "Add hub" });
+    await bad.getByLabel("Hub name").fill("broken");
+    await bad.getByLabel("URL template").fill("not a url");
+    await bad.getByRole("button", { name: "Save" }).click();
+    const alert = bad.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The hub could not be saved/);
+    assert.match(await alert.innerText(), /InvalidRequestContent/);
+    assert.match(await alert.innerText(), /not a url/);
+    await browser.screenshot("wps-02b-settings-error");
+    await bad.getByRole("button", { name: "Cancel" }).click();
+    assert.equal((await stack.arm("GET", `${wpsId}/hubs/broken`)).status, 404);
   });
 
   it("adds a shared private endpoint: Succeeded / Pending; approved on the Function App; Approved", async () => {
