@@ -3,7 +3,13 @@
 // means refused once an approved private endpoint exists) and then site access
 // (`ipSecurityRestrictions` by priority, then the default action). Source: App Service access
 // restrictions documentation (see reference/controlplane.md §5.6).
-import { identifyPeer, ipv4InCidr, parseIpv4, vnetIndexOf } from "../network/addressPlan.js";
+import {
+  identifyPeer,
+  ipv4InCidr,
+  parseIpv4,
+  vnetIndexOf,
+  type PeerIdentity,
+} from "../network/addressPlan.js";
 import type { IpSecurityRestriction, SiteEntry } from "./siteDirectory.js";
 
 export type NetworkPath = "private" | "public";
@@ -19,7 +25,11 @@ export interface AccessDecision {
 
 /** Decides whether a request from the socket peer `peerAddress` may reach `site`. */
 export function decideAccess(site: SiteEntry, peerAddress: string): AccessDecision {
-  const peer = identifyPeer(peerAddress);
+  return decideAccessFor(site, identifyPeer(peerAddress));
+}
+
+/** The same decision for an already decoded peer (the front end decodes once per connection). */
+export function decideAccessFor(site: SiteEntry, peer: PeerIdentity): AccessDecision {
   if (peer.kind === "vnet") {
     const endpoint = site.approvedPrivateEndpointAddresses.find((a) => vnetIndexOf(a) === peer.vnetIndex);
     if (endpoint) {

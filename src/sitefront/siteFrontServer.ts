@@ -10,7 +10,8 @@ import type { ServerCertificate } from "../pki/localCa.js";
 import type { TraceBus } from "../trace/traceBus.js";
 import type { SiteFrontEndpoint } from "../network/routingDialer.js";
 import { siteNameOfHost } from "../network/privateDnsZone.js";
-import { decideAccess, type AccessDecision } from "./accessGate.js";
+import { identifyPeer, type PeerIdentity } from "../network/addressPlan.js";
+import { decideAccessFor, type AccessDecision } from "./accessGate.js";
 import { badGatewayPage, forbiddenPage, noBackendPage, notFoundPage, stoppedPage } from "./responsePages.js";
 import { SiteRequestLog, type SiteRequestLogEntry } from "./requestLog.js";
 import type { SiteDirectory, SiteEntry } from "./siteDirectory.js";
@@ -69,6 +70,26 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
   const pools = new Map<string, Pool>();
   const servers: (http.Server | https.Server)[] = [];
   let listening: SiteFrontEndpoint | undefined;
+  // The peer of a connection never changes: decode it once per socket.
+  const peers = new WeakMap<net.Socket, PeerIdentity>();
+  const peerOf = (socket: net.Socket): PeerIdentity => {
+    let peer = peers.get(socket);
+    if (!peer) {
+      peer = identifyPeer(socket.remoteAddress ?? "");
+      peers.set(socket, peer);
+    }
+    return peer;
+  };
+  const backends = new Map<string, { origin: string; prefix: string }>();
+  const backendOf = (url: string): { origin: string; prefix: string } => {
+    let parsed = backends.get(url);
+    if (!parsed) {
+      const u = new URL(url);
+      parsed = { origin: u.origin, prefix: u.pathname === "/" ? "" : u.pathname.replace(/\/$/, "") };
+      backends.set(url, parsed);
+    }
+    return parsed;
+  };
 
   const poolFor = (origin: string): Pool => {
     let pool = pools.get(origin);
@@ -127,8 +148,7 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
       response.writeHead(404, htmlType).end(notFoundPage(host || "(no Host header)"));
       return;
     }
-    const socket = request.socket;
-    const decision = decideAccess(site, socket.remoteAddress ?? "");
+    const decision = decideAccessFor(site, peerOf(request.socket));
     if (!decision.allowed) {
       request.resume();
       response.writeHead(403, { ...htmlType, "x-ms-forbidden-ip": decision.sourceAddress });
@@ -160,7 +180,7 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
     decision: AccessDecision,
     started: number,
   ): void => {
-    const backend = new URL(backendUrl);
+    const backend = backendOf(backendUrl);
     const headers: Record<string, string | string[]> = {};
     const raw = request.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
@@ -177,7 +197,7 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
     headers["x-forwarded-proto"] = proto;
     headers["client-ip"] = `${decision.sourceAddress}:${request.socket.remotePort ?? 0}`;
     headers["x-client-ip"] = decision.sourceAddress;
-    const prefix = backend.pathname === "/" ? "" : backend.pathname.replace(/\/$/, "");
+    const prefix = backend.prefix;
     const method = request.method ?? "GET";
     const hasBody = method !== "GET" && method !== "HEAD";
     let status = 502;
