@@ -271,6 +271,12 @@ test("private endpoint connections: list, show, approve with --id, reject with -
   );
   assert.equal(rejected.properties.privateLinkServiceConnectionState.status, "Rejected");
 
+  const unconfirmed = await server.cli("network", "private-endpoint-connection", "delete", "--id", firstId);
+  assert.equal(unconfirmed.exitCode, 1);
+  assert.equal(
+    unconfirmed.stderr,
+    "ERROR: Unable to prompt for confirmation as no tty available. Use --yes.\n",
+  );
   const deleted = await server.cli(
     "network",
     "private-endpoint-connection",

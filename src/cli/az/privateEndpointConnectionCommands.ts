@@ -2,7 +2,13 @@
 // command: `--id`, or `-g/--resource-group --resource-name -n/--name --type` (list: `-n` is the
 // resource). Approve/reject read the connection, PUT it back with the new state, then follow it.
 import { Option, type Command } from "commander";
-import { addLeaf, resourceGroupOption, type CliSession, type RunContext } from "./commandKit.js";
+import {
+  addLeaf,
+  confirmOrYes,
+  resourceGroupOption,
+  type CliSession,
+  type RunContext,
+} from "./commandKit.js";
 import { parseResourceId, resourceGroupPath } from "./armPaths.js";
 import { AzCliError, UsageError } from "./errors.js";
 import { getResource } from "./operations.js";
@@ -208,6 +214,7 @@ export function registerPrivateEndpointConnectionCommands(program: Command, sess
       options: [...single(), new Option("-y, --yes", "do not prompt for confirmation")],
       run: async (c) => {
         const target = targetOf(c, false);
+        await confirmOrYes(c);
         const response = await c
           .client()
           .send("DELETE", connectionPath(target), { apiVersion: target.provider.apiVersion });
