@@ -6,6 +6,7 @@ import {
   backendUrlOf,
   parsePlanId,
   siteId,
+  siteState,
   type ResourceName,
   type StoredConnection,
   type StoredPlan,
@@ -70,6 +71,7 @@ export function buildSiteRecord(
     enabled: typeof properties.enabled === "boolean" ? properties.enabled : (existing?.enabled ?? true),
     siteConfig: mergedConfig,
     lastModifiedTimeUtc: new Date().toISOString(),
+    ...(existing?.runState ? { runState: existing.runState } : {}),
   };
 }
 
@@ -80,7 +82,7 @@ export function siteEntryOf(site: StoredSite, connections: readonly StoredConnec
     name: site.name.toLowerCase(),
     resourceId: site.id,
     backendUrl: backendUrlOf(site),
-    state: site.enabled ? "Running" : "Stopped",
+    state: siteState(site),
     publicNetworkAccess: site.publicNetworkAccess,
     ipSecurityRestrictions: Array.isArray(config.ipSecurityRestrictions)
       ? (config.ipSecurityRestrictions as SiteEntry["ipSecurityRestrictions"])

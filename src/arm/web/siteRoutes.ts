@@ -183,6 +183,18 @@ export function planAndSiteRoutes(web: WebSiteService): ArmRoute[] {
       }
       return ok(appSettingsBody(await web.putAppSettings(nameOf(c), settings)));
     }),
+    route("POST", `${site}/stop`, async (c) => {
+      await web.setRunState(nameOf(c), "Stopped");
+      return ok(undefined);
+    }),
+    route("POST", `${site}/start`, async (c) => {
+      await web.setRunState(nameOf(c), "Running");
+      return ok(undefined);
+    }),
+    route("POST", `${site}/restart`, async (c) => {
+      requireSite(web, c);
+      return ok(undefined);
+    }),
     route("POST", `${site}/config/appsettings/list`, async (c) => ok(appSettingsBody(requireSite(web, c)))),
     ...(["GET", "PUT", "PATCH", "DELETE"] as const).map((method) =>
       route(method, `${site}/slots/{slot}`, async () => {

@@ -32,6 +32,13 @@ export interface StoredSite extends ResourceName {
   readonly enabled: boolean;
   readonly siteConfig: Readonly<Record<string, unknown>>;
   readonly lastModifiedTimeUtc: string;
+  /** Set by the stop/start actions; absent means Running (records written before it existed). */
+  readonly runState?: "Running" | "Stopped";
+}
+
+/** A site serves requests when it is enabled and not stopped. */
+export function siteState(site: StoredSite): "Running" | "Stopped" {
+  return site.enabled && site.runState !== "Stopped" ? "Running" : "Stopped";
 }
 
 export type ConnectionStatus =
@@ -170,7 +177,7 @@ export function siteBody(
     location: site.location,
     tags: site.tags,
     properties: {
-      state: site.enabled ? "Running" : "Stopped",
+      state: siteState(site),
       enabled: site.enabled,
       hostNames: [defaultHostName],
       enabledHostNames: [defaultHostName, scm],

@@ -205,6 +205,17 @@ export class WebSiteService implements SiteDirectory {
     return (await this.putSite(name, merged)).site;
   }
 
+  /** The stop / start actions: a stopped site answers App Service's "stopped" page. */
+  async setRunState(name: ResourceName, runState: "Running" | "Stopped"): Promise<StoredSite> {
+    const existing = this.getSite(siteId(name));
+    if (!existing) throw providerErrors.notFound("Microsoft.Web/sites", name.name, name.resourceGroup);
+    const site: StoredSite = { ...existing, runState, lastModifiedTimeUtc: new Date().toISOString() };
+    await this.options.store.put(storeKey(site.id), storeTypes.site, site);
+    this.sites.set(storeKey(site.id), site);
+    this.entries.delete(site.name.toLowerCase());
+    return site;
+  }
+
   /** Replaces the app settings (the `config/appsettings` resource). */
   async putAppSettings(name: ResourceName, settings: Record<string, string>): Promise<StoredSite> {
     const existing = this.getSite(siteId(name));

@@ -110,6 +110,16 @@ describe("Microsoft.Web with @azure/arm-appservice", () => {
     assert.equal(listed.properties?.WPSLINK_BACKEND_URL, "http://127.0.0.1:7072");
   });
 
+  it("stops, starts and restarts a site", async () => {
+    await client.webApps.stop(rg, "contoso-func");
+    assert.equal((await client.webApps.get(rg, "contoso-func")).state, "Stopped");
+    assert.equal(web.findSite("contoso-func")?.state, "Stopped");
+    await client.webApps.start(rg, "contoso-func");
+    assert.equal((await client.webApps.get(rg, "contoso-func")).state, "Running");
+    assert.equal(web.findSite("contoso-func")?.state, "Running");
+    await client.webApps.restart(rg, "contoso-func");
+  });
+
   it("lists private link resources only on plans that support private endpoints", async () => {
     const supported = await client.webApps.getPrivateLinkResources(rg, "contoso-func");
     assert.deepEqual(
