@@ -9,7 +9,7 @@
 //   npm run bench -- --connections 1000      fan-out at these connection counts only
 //   npm run bench -- --out <dir>       where benchmarks.md and bench/ go
 //   npm run bench -- --profile         run wpslink under --cpu-prof and summarise where its CPU went
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,7 +95,6 @@ if (only.includes("startup"))
 const cpu = process.cpuUsage();
 results.harnessCpuSeconds = (cpu.user + cpu.system) / 1e6;
 results.durationSeconds = (Date.now() - started) / 1000;
-writeFileSync(join(outDir, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
-writeReport(results, outDir);
+await writeReport(results, outDir);
 for (const reason of results.unavailable) log(`NOT MEASURED: ${reason}`);
 log(`done in ${results.durationSeconds.toFixed(0)} s; report in ${join(outDir, "benchmarks.md")}`);
