@@ -18,6 +18,7 @@ function escape(text: string): string {
 
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return "–";
+  if (value === 0) return "0";
   if (Math.abs(value) >= 10_000) return `${Math.round(value / 1000).toLocaleString("en-US")}k`;
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en-US");
   if (Math.abs(value) >= 10) return value.toFixed(1);
@@ -76,8 +77,11 @@ export function barChart(spec: BarChartSpec): string {
       `<text x="${width - right}" y="${ry - 5}" text-anchor="end" fill="#c0392b">${escape(spec.reference.label)}</text>`,
     );
   }
+  let legendX = left;
   spec.series.forEach((series, s) => {
-    const x = left + s * 190;
+    // About 7 px per character at 12 px sans-serif, plus the swatch and a gap.
+    const x = legendX;
+    legendX += series.name.length * 7 + 40;
     const ly = height - 22;
     parts.push(
       `<rect x="${x}" y="${ly - 10}" width="12" height="12" fill="${palette[s % palette.length]}"/>`,
