@@ -15,10 +15,7 @@ import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { WebPubSubEventHandler } from "@azure/web-pubsub-express";
 import express from "express";
-import type { WebPubSubDataPlaneHost } from "../../src/arm/webpubsub/dataPlaneHost.js";
-import { startResourceDataPlane, type ResourceDataPlane } from "../../src/composition/resourceDataPlane.js";
-import type { ManagedNetwork } from "../../src/network/managedNetwork.js";
-import { createRoutingDialer } from "../../src/network/routingDialer.js";
+import type { ResourceDataPlane } from "../../src/composition/resourceDataPlane.js";
 import { loadOrCreateLocalCa, type LocalCa } from "../../src/pki/localCa.js";
 import {
   createSiteFront,
@@ -27,6 +24,7 @@ import {
 } from "../../src/sitefront/siteFrontServer.js";
 import { TraceBus, type TraceRecord } from "../../src/trace/traceBus.js";
 import { startPrivateLinkStack, type PrivateLinkStack } from "../arm/sharedPrivateLinkHarness.js";
+import { clientOptions, dataPlaneHost, until } from "./support/scenarioPieces.js";
 
 const sub = "00000000-0000-0000-0000-000000000000";
 const rg = "contoso";
@@ -35,85 +33,11 @@ const site = "contoso-func";
 const wpsId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.SignalRService/webPubSub/${resource}`;
 const siteId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${site}`;
 const fast = { updateIntervalInMs: 20 };
-// A refused event is the outcome under test: the client must not retry it for seconds.
-const clientOptions = {
-  autoReconnect: false,
-  autoRejoinGroups: false,
-  messageRetryOptions: { maxRetries: 0 },
-  // The client's keep-alive delays outlive stop() (20 s and 40 s by default) and would hold the test process.
-  keepAliveIntervalInMs: 500,
-  keepAliveTimeoutInMs: 1500,
-};
 
 interface UpstreamCall {
   readonly path: string;
   readonly xff: string | undefined;
   readonly proto: string | undefined;
-}
-
-async function until<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
-
-/** A data-plane host like the composition root's: one real data plane per resource, dialling through its VNet. */
-function dataPlaneHost(
-  ca: LocalCa,
-  trace: TraceBus,
-  front: () => SiteFront,
-  network: ManagedNetwork,
-  running: Map<string, ResourceDataPlane>,
-): WebPubSubDataPlaneHost {
-  const certificate = ca.issue(["localhost", "127.0.0.1"]);
-  const find = (id: string): ResourceDataPlane | undefined => running.get(id.toLowerCase());
-  return {
-    async start(spec) {
-      const plane = await startResourceDataPlane({
-        resourceId: spec.resourceId,
-        name: spec.name,
-        keys: spec.keys,
-        hubs: spec.hubs,
-        host: "127.0.0.1",
-        publicHostname: "localhost",
-        httpPort: spec.httpPort,
-        httpsPort: null,
-        certificate,
-        trace,
-        dialer: createRoutingDialer({
-          network,
-          resourceId: spec.resourceId,
-          siteFront: () => front().endpoint(),
-          ca: ca.certPem,
-        }),
-        skipApiVersionCheck: false,
-      });
-      running.set(spec.resourceId.toLowerCase(), plane);
-      return { httpPort: plane.httpPort, httpsPort: null };
-    },
-    async stop(id) {
-      await find(id)?.close();
-      running.delete(id.toLowerCase());
-    },
-    async setKeys(id, keys) {
-      find(id)?.keys.replace(keys);
-    },
-    async setHubs(id, hubs) {
-      find(id)?.hubSettings.replace(hubs);
-    },
-    async setAccess() {
-      // Data-plane access settings are not part of this scenario.
-    },
-  };
 }
 
 describe("the private path, end to end", () => {
