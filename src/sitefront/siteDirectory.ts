@@ -25,6 +25,8 @@ export interface SiteEntry {
   readonly publicNetworkAccess: string | null;
   readonly ipSecurityRestrictions: readonly IpSecurityRestriction[] | null;
   readonly ipSecurityRestrictionsDefaultAction: string | null;
+  /** Plain HTTP requests are redirected to HTTPS (301), as App Service does. Absent = false. */
+  readonly httpsOnly?: boolean;
   /** `ipAddresses` of the site's private endpoint connections that are Approved. */
   readonly approvedPrivateEndpointAddresses: readonly string[];
 }

@@ -162,6 +162,13 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
       record(site, request, decision, 403, started, "the site is stopped");
       return;
     }
+    if (site.httpsOnly && proto === "http") {
+      request.resume();
+      const location = `https://${request.headers.host ?? `${site.name}.azurewebsites.net`}${request.url ?? "/"}`;
+      response.writeHead(301, { location }).end();
+      record(site, request, decision, 301, started);
+      return;
+    }
     if (!site.backendUrl) {
       request.resume();
       response.writeHead(503, htmlType).end(noBackendPage(site.name));

@@ -231,7 +231,9 @@ describe("site front end and routing dialer", () => {
       });
     assert.equal(await get("nobody.azurewebsites.net"), 404);
     assert.equal(await get("empty.azurewebsites.net"), 503);
-    setSite({ state: "Stopped" });
+    setSite({ httpsOnly: true });
+    assert.equal(await get(host), 301);
+    setSite({ httpsOnly: false, state: "Stopped" });
     assert.equal(await get(host), 403);
     setSite({ state: "Running", backendUrl: "http://127.0.0.1:1" });
     assert.equal(await get(host), 502);

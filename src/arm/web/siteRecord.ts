@@ -91,6 +91,7 @@ export function siteEntryOf(site: StoredSite, connections: readonly StoredConnec
       typeof config.ipSecurityRestrictionsDefaultAction === "string"
         ? config.ipSecurityRestrictionsDefaultAction
         : null,
+    httpsOnly: site.httpsOnly,
     approvedPrivateEndpointAddresses: connections
       .filter((c) => c.status === "Approved")
       .map((c) => c.address),
