@@ -68,11 +68,15 @@ async function probe(localAddress: string, timeoutMs: number): Promise<void> {
 
 /**
  * Proves that sockets can be bound to the aliases of VNet 1 (service address and public outbound
- * address). Throws a `LoopbackAliasError` naming the fix otherwise.
+ * address), or to the given ones. Throws a `LoopbackAliasError` naming the fix otherwise.
  */
-export async function verifyLoopbackAliases(timeoutMs = 2000): Promise<void> {
-  const plan = vnetAddresses(1);
-  const aliases = [aliasForVnetAddress(plan.serviceAddress), aliasForPublicOutbound(1)];
+export async function verifyLoopbackAliases(
+  timeoutMs = 2000,
+  aliases: readonly string[] = [
+    aliasForVnetAddress(vnetAddresses(1).serviceAddress),
+    aliasForPublicOutbound(1),
+  ],
+): Promise<void> {
   for (const alias of aliases) {
     try {
       await probe(alias, timeoutMs);

@@ -52,6 +52,16 @@ describe("address plan", () => {
   it("can open connections from the aliases on this host", async () => {
     await verifyLoopbackAliases();
   });
+
+  it("fails loudly, with the fix, when an alias cannot be used", async () => {
+    // 192.0.2.1 (TEST-NET-1) is never an address of this host, so binding to it fails.
+    await assert.rejects(verifyLoopbackAliases(500, ["192.0.2.1"]), (error: Error) => {
+      assert.equal(error.name, "LoopbackAliasError");
+      assert.match(error.message, /cannot open connections from the loopback alias 192\.0\.2\.1/);
+      assert.match(error.message, /Fix: /);
+      return true;
+    });
+  });
 });
 
 describe("managed network", () => {
