@@ -79,6 +79,7 @@ const results: BenchResults = {
   memory: [],
   upstream: [],
   startup: [],
+  notes: [],
   unavailable: [],
   profiles: [],
 };

@@ -72,6 +72,8 @@ export interface BenchResults {
   readonly memory: MemoryRow[];
   readonly upstream: UpstreamRow[];
   readonly startup: StartupRow[];
+  /** Facts a reader needs about how a scenario ran (which target served it, and why). */
+  readonly notes: string[];
   /** Scenarios that could not run, each with the reason. */
   readonly unavailable: string[];
   /** Profiles taken during the run (wpslink under fan-out), summarised. */

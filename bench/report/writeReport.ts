@@ -242,6 +242,7 @@ export function renderMarkdown(
       "",
     );
   }
+  if (results.notes.length > 0) out.push(...results.notes.map((n) => `Note: ${n}`), "");
   if (results.startup.length > 0) {
     out.push(
       "## `wpslink start` to ready",

@@ -3,11 +3,14 @@
 // upstream URL, the minimal Node proxy in front of the same upstream (the proxy limit), (b) the
 // site front end on the public path, and (c) the private path of an approved shared private
 // endpoint. One wpslink process serves every path, one hub per path.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBenchChild, type BenchChild } from "../harness/benchChild.js";
 import { summariseProfiles } from "../harness/cpuProfile.js";
 import { repositoryRoot } from "../../test/support/wpslinkProcess.js";
 import type { BenchResults } from "../harness/results.js";
+import { clientToken } from "../harness/tokens.js";
 import { startWpslink, type RunningWpslinkTarget } from "../targets/servers.js";
 import { measureWindow } from "./measure.js";
 
@@ -35,9 +38,94 @@ function handler(urlTemplate: string) {
   return { eventHandlers: [{ urlTemplate, userEventPattern: "*", systemEvents: [] }] };
 }
 
+/** The wpslink under test for the upstream paths, and how to reach its resource. */
+export interface UpstreamTarget {
+  readonly label: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly port: number;
+  readonly hostHeader: string;
+  clientPath(hub: string): Promise<string>;
+  readonly resource: { subscriptionId: string; resourceGroup: string; name: string };
+  readonly managementUrl: string | null;
+  readonly caCertPath: string;
+  stop(): Promise<void>;
+}
+
+async function processTarget(
+  hubs: Record<string, string>,
+  profileDir: string | null,
+): Promise<UpstreamTarget> {
+  const wpslink: RunningWpslinkTarget = await startWpslink({
+    hubs: Object.fromEntries(Object.entries(hubs).map(([hub, url]) => [hub, handler(url)])),
+    startArgs: ["--propagation-delay", "0"],
+    ...(profileDir ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, "upstream")}`] } : {}),
+  });
+  const [, , subscriptionId, , resourceGroup, , , , name] =
+    wpslink.summary.defaultResource.resourceId.split("/");
+  return {
+    label: "the `wpslink start` process",
+    pid: wpslink.pid,
+    host: wpslink.connect.host,
+    port: wpslink.connect.port,
+    hostHeader: wpslink.connect.hostHeader,
+    clientPath: (hub) => wpslink.clientPath(hub),
+    resource: { subscriptionId: subscriptionId ?? "", resourceGroup: resourceGroup ?? "", name: name ?? "" },
+    managementUrl:
+      wpslink.summary.managementUrl && wpslink.summary.siteHttpUrl ? wpslink.summary.managementUrl : null,
+    caCertPath: wpslink.summary.caCertPath,
+    stop: () => wpslink.stop(),
+  };
+}
+
+const clientRoles = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"];
+
+/** The composed stack in its own process, with a Standard resource created through ARM. */
+async function stackTarget(hubs: Record<string, string>, profileDir: string | null): Promise<UpstreamTarget> {
+  const caDir = process.env.WPSLINK_TEST_CA_DIR ?? mkdtempSync(join(tmpdir(), "wpslink-bench-ca-"));
+  const stack = await startBenchChild("targets/compositionStack.ts", {
+    env: { WPSLINK_TEST_CA_DIR: caDir },
+    startTimeoutMs: 120_000,
+    ...(profileDir ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, "upstream")}`] } : {}),
+  });
+  const managementUrl = String(stack.info.managementUrl);
+  const caCertPath = String(stack.info.caCertPath);
+  const arm = await startBenchChild("targets/armSetup.ts", { env: { NODE_EXTRA_CA_CERTS: caCertPath } });
+  try {
+    const resource = {
+      subscriptionId: "00000000-0000-0000-0000-000000000000",
+      resourceGroup: "bench",
+      name: "bench-wps",
+    };
+    const created = await arm.request<{ resourceId: string; primaryKey: string }>(
+      "createWebPubSub",
+      { managementUrl, ...resource, hubs },
+      60_000,
+    );
+    const port = await stack.request<number | null>("dataPlanePort", { resourceId: created.resourceId });
+    if (!port) throw new Error(`no data plane is running for ${created.resourceId}`);
+    const hostHeader = `localhost:${port}`;
+    return {
+      label: "wpslink's composed stack (test/portal/support/privatePathStack.ts) in its own process",
+      pid: stack.pid,
+      host: "127.0.0.1",
+      port,
+      hostHeader,
+      clientPath: async (hub) =>
+        `/client/hubs/${hub}?access_token=${await clientToken(created.primaryKey, `http://${hostHeader}/client/hubs/${hub}`, { roles: clientRoles })}`,
+      resource,
+      managementUrl,
+      caCertPath,
+      stop: () => stack.stop(),
+    };
+  } finally {
+    await arm.stop();
+  }
+}
+
 async function measurePath(
   spec: PathSpec,
-  wpslink: RunningWpslinkTarget,
+  wpslink: UpstreamTarget,
   upstream: BenchChild,
   settings: UpstreamSettings,
   results: BenchResults,
@@ -48,7 +136,10 @@ async function measurePath(
     await driver.request(
       "connect",
       {
-        ...wpslink.connect,
+        protocol: "wpslink",
+        host: wpslink.host,
+        port: wpslink.port,
+        hostHeader: wpslink.hostHeader,
         path: await wpslink.clientPath(spec.hub),
         count: most,
         groups: "none",
@@ -112,66 +203,50 @@ export async function runUpstream(settings: UpstreamSettings, results: BenchResu
   const upstreamUrl = `http://127.0.0.1:${String(upstream.info.port)}`;
   const proxy = await startBenchChild("peers/minimalProxy.ts", { env: { UPSTREAM_URL: upstreamUrl } });
   const proxyUrl = `http://127.0.0.1:${String(proxy.info.port)}`;
-  let wpslink: RunningWpslinkTarget | null = null;
+  const hubs = {
+    direct: `${upstreamUrl}/api/{event}`,
+    proxy: `${proxyUrl}/api/{event}`,
+    site: `http://${siteName}.azurewebsites.net/api/{event}`,
+  };
+  let target: UpstreamTarget | null = null;
   let arm: BenchChild | null = null;
   try {
-    wpslink = await startWpslink({
-      hubs: {
-        direct: handler(`${upstreamUrl}/api/{event}`),
-        proxy: handler(`${proxyUrl}/api/{event}`),
-        site: handler(`http://${siteName}.azurewebsites.net/api/{event}`),
-      },
-      startArgs: ["--propagation-delay", "0"],
-      ...(settings.profileDir
-        ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(settings.profileDir, "upstream")}`] }
-        : {}),
-    });
+    target = await processTarget(hubs, settings.profileDir);
+    if (!target.managementUrl) {
+      // Every path runs on one target, so the four are comparable.
+      await target.stop();
+      target = await stackTarget(hubs, settings.profileDir);
+      results.notes.push(
+        `Upstream paths measured on ${target.label}: \`wpslink start\` does not serve the management plane and the site front end yet.`,
+      );
+    }
     const paths: PathSpec[] = [
       { path: "direct", description: "(a) direct upstream URL", hub: "direct", proxyPid: null },
       { path: "proxy", description: "minimal Node proxy (limit)", hub: "proxy", proxyPid: proxy.pid },
     ];
-    for (const spec of paths) await measurePath(spec, wpslink, upstream, settings, results);
+    for (const spec of paths) await measurePath(spec, target, upstream, settings, results);
 
-    const summary = wpslink.summary;
-    if (!summary.managementUrl || !summary.siteHttpUrl) {
-      results.unavailable.push(
-        "upstream path over the site front end and the private path: `wpslink start` does not serve the management plane and the site front end yet",
-      );
-      return;
-    }
-    const [, , subscriptionId, , resourceGroup, , , , webPubSubName] =
-      summary.defaultResource.resourceId.split("/");
-    arm = await startBenchChild("targets/armSetup.ts", { env: { NODE_EXTRA_CA_CERTS: summary.caCertPath } });
+    arm = await startBenchChild("targets/armSetup.ts", { env: { NODE_EXTRA_CA_CERTS: target.caCertPath } });
     const siteArgs = {
-      managementUrl: summary.managementUrl,
-      subscriptionId: subscriptionId ?? "",
-      resourceGroup: resourceGroup ?? "",
+      managementUrl: target.managementUrl ?? "",
+      subscriptionId: target.resource.subscriptionId,
+      resourceGroup: target.resource.resourceGroup,
       site: siteName,
       backendUrl: upstreamUrl,
     };
-    try {
-      await arm.request("createSite", siteArgs, 60_000);
-    } catch (error) {
-      results.unavailable.push(
-        `upstream path over the site front end: creating the site failed: ${(error as Error).message.split("\n")[0]}`,
-      );
-      return;
-    }
+    await arm.request("createSite", siteArgs, 60_000);
     await measurePath(
       { path: "sitefront", description: "(b) site front end, public path", hub: "site", proxyPid: null },
-      wpslink,
+      target,
       upstream,
       settings,
       results,
     );
-    try {
-      await arm.request("approvePrivateEndpoint", { ...siteArgs, webPubSubName, timeoutMs: 30_000 }, 60_000);
-    } catch (error) {
-      results.unavailable.push(
-        `upstream path over the private path: ${(error as Error).message.split("\n")[0]}`,
-      );
-      return;
-    }
+    await arm.request(
+      "approvePrivateEndpoint",
+      { ...siteArgs, webPubSubName: target.resource.name, timeoutMs: 30_000 },
+      60_000,
+    );
     // Pooled keep-alive connections were dialled on the public path; the dispatcher drains them
     // when routes change, and a short pause lets that settle before measuring.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -182,7 +257,7 @@ export async function runUpstream(settings: UpstreamSettings, results: BenchResu
         hub: "site",
         proxyPid: null,
       },
-      wpslink,
+      target,
       upstream,
       settings,
       results,
@@ -192,7 +267,7 @@ export async function runUpstream(settings: UpstreamSettings, results: BenchResu
     settings.log(`upstream path failed: ${(error as Error).stack ?? String(error)}`);
   } finally {
     await arm?.stop();
-    await wpslink?.stop();
+    await target?.stop();
     await proxy.stop();
     await upstream.stop();
   }

@@ -23,13 +23,44 @@ export interface PrivateEndpointArgs extends SiteArgs {
 
 const fast = { updateIntervalInMs: 50 };
 
-function clients(args: SiteArgs) {
+function clients(args: Pick<SiteArgs, "managementUrl" | "subscriptionId">) {
   const credential = createLocalCredential({ managementUrl: args.managementUrl });
   const options = { endpoint: args.managementUrl, credentialScopes: [`${args.managementUrl}/.default`] };
   return {
     web: new WebSiteManagementClient(credential, args.subscriptionId, options),
     webPubSub: new WebPubSubManagementClient(credential, args.subscriptionId, options),
   };
+}
+
+export interface WebPubSubArgs {
+  readonly managementUrl: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  /** Hub name → event handler URL template (user events only). */
+  readonly hubs: Record<string, string>;
+}
+
+/** A Standard resource with one hub per entry, each sending every user event to its URL. */
+async function createWebPubSub(args: WebPubSubArgs): Promise<{ resourceId: string; primaryKey: string }> {
+  const { webPubSub } = clients(args);
+  const resource = await webPubSub.webPubSub.beginCreateOrUpdateAndWait(
+    args.resourceGroup,
+    args.name,
+    { location: "eastus", sku: { name: "Standard_S1", capacity: 1 } },
+    fast,
+  );
+  for (const [hub, urlTemplate] of Object.entries(args.hubs)) {
+    await webPubSub.webPubSubHubs.beginCreateOrUpdateAndWait(
+      hub,
+      args.resourceGroup,
+      args.name,
+      { properties: { eventHandlers: [{ urlTemplate, userEventPattern: "*", systemEvents: [] }] } },
+      fast,
+    );
+  }
+  const keys = await webPubSub.webPubSub.listKeys(args.resourceGroup, args.name);
+  return { resourceId: resource.id ?? "", primaryKey: keys.primaryKey ?? "" };
 }
 
 async function createSite(args: SiteArgs): Promise<{ siteId: string; hostName: string }> {
@@ -98,6 +129,7 @@ async function approvePrivateEndpoint(args: PrivateEndpointArgs): Promise<{ stat
 
 serveCommands(
   {
+    createWebPubSub: (args: WebPubSubArgs) => createWebPubSub(args),
     createSite: (args: SiteArgs) => createSite(args),
     approvePrivateEndpoint: (args: PrivateEndpointArgs) => approvePrivateEndpoint(args),
   },
