@@ -13,6 +13,7 @@ import {
   type TestServer,
   startTestServer,
 } from "./support/dataPlaneHarness.js";
+import { maskedFrame, openRawSocket } from "./support/rawFrames.js";
 
 const hub = "proto";
 const allRoles = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"];
@@ -271,6 +272,27 @@ describe("json.webpubsub.azure.v1", () => {
       await bystanderStillServed();
     }
     assert.ok(t.trace.snapshot((r) => r.kind === "protocol.error").length >= cases.length);
+  });
+
+  it("closes malformed WebSocket frames with 1002 and invalid UTF-8 with 1007, serving others", async () => {
+    const cases: [string, Buffer, number][] = [
+      ["unmasked client frame", Buffer.concat([Buffer.from([0x81, 2]), Buffer.from("{}")]), 1002],
+      ["reserved opcode", maskedFrame(0x3, Buffer.from("x")), 1002],
+      ["invalid UTF-8 in a text frame", maskedFrame(0x1, Buffer.from([0xc3, 0x28])), 1007],
+      ["unknown message type, hand-framed", maskedFrame(0x1, Buffer.from('{"type":"warp"}')), 1007],
+    ];
+    for (const [name, bytes, code] of cases) {
+      const jwt = await mintToken(t.port, hub, { userId: "framer" });
+      const raw = await openRawSocket(
+        t.port,
+        `/client/hubs/${hub}?access_token=${jwt}`,
+        "json.webpubsub.azure.v1",
+      );
+      raw.write(bytes);
+      assert.equal(await raw.closeCode(), code, name);
+      raw.destroy();
+      await bystanderStillServed();
+    }
   });
 
   it("plain WebSocket clients raise the message event and get its reply as a frame", async () => {
