@@ -100,7 +100,12 @@ export function createTraceStreams(options: TraceStreamOptions): TraceStreams {
 
       // The snapshot and the subscription are taken in the same tick, so no record falls between.
       const unsubscribe = options.trace.subscribe((record) => {
-        if (accepts(record)) send(recordEvent(record));
+        // This runs inside TraceBus.publish, i.e. inside whoever published: it must never throw.
+        try {
+          if (accepts(record)) send(recordEvent(record));
+        } catch {
+          // A record that cannot be serialized is left out of the stream.
+        }
       });
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
       heartbeat.unref();
@@ -110,7 +115,13 @@ export function createTraceStreams(options: TraceStreamOptions): TraceStreams {
 
       send("retry: 2000\n\n");
       const recent = options.trace.snapshot(accepts).slice(-snapshotLimit);
-      for (const record of recent) send(recordEvent(record));
+      for (const record of recent) {
+        try {
+          send(recordEvent(record));
+        } catch {
+          // as above: an unserializable record is skipped
+        }
+      }
       send(`event: ready\ndata: ${JSON.stringify({ snapshot: recent.length })}\n\n`);
     },
   };

@@ -207,6 +207,20 @@ describe("portal handler", () => {
     assert.equal(JSON.parse(live!.data).details.path, "private");
   });
 
+  it("never throws into the publisher, even for a record it cannot serialize", async () => {
+    const response = await fetch(`${open.base}/_wpslink/trace/stream?category=network`);
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    setTimeout(() => {
+      assert.doesNotThrow(() => trace.publish({ category: "network", kind: "bad", details: circular }));
+      trace.publish({ category: "network", kind: "good" });
+    }, 50);
+    const events = await readEvents(response, (e) =>
+      e.some((x) => x.event === "trace" && x.data.includes('"good"')),
+    );
+    assert.equal(events.filter((e) => e.data.includes('"bad"')).length, 0);
+  });
+
   it("requires the bearer token when an authenticator is given, answering ARM's error", async () => {
     const refused = await fetch(`${secured.base}/_wpslink/trace/stream`);
     assert.equal(refused.status, 401);
