@@ -54,6 +54,16 @@ export function createTraceStreams(options: TraceStreamOptions): TraceStreams {
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const open = new Set<() => void>();
+  // Every stream sends the same record: serialize it once (records are immutable once published).
+  const serialized = new WeakMap<TraceRecord, string>();
+  const recordEvent = (record: TraceRecord): string => {
+    let text = serialized.get(record);
+    if (text === undefined) {
+      text = `event: trace\ndata: ${JSON.stringify(record)}\n\n`;
+      serialized.set(record, text);
+    }
+    return text;
+  };
 
   return {
     count: () => open.size,
@@ -125,10 +135,6 @@ export function createTraceStreams(options: TraceStreamOptions): TraceStreams {
       send(`event: ready\ndata: ${JSON.stringify({ snapshot: recent.length })}\n\n`);
     },
   };
-}
-
-function recordEvent(record: TraceRecord): string {
-  return `event: trace\ndata: ${JSON.stringify(record)}\n\n`;
 }
 
 function errorBody(code: string, message: string): string {
