@@ -60,7 +60,7 @@ describe("data-plane listener", () => {
     }
   });
 
-  it("answers plain HTTP with 404 JSON when no REST handler is given", async () => {
+  it("answers plain HTTP with 404 JSON when no REST handler is given, and 500 JSON when the handler throws", async () => {
     const t = await startTestServer();
     try {
       const response = await fetch(`http://127.0.0.1:${t.port}/api/health`);
@@ -68,6 +68,20 @@ describe("data-plane listener", () => {
       assert.equal(((await response.json()) as { code: string }).code, "NotFound");
     } finally {
       await t.close();
+    }
+    const throwing = await startTestServer({
+      restHandler: () => {
+        throw new Error("handler bug");
+      },
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${throwing.port}/api/health`);
+      assert.equal(response.status, 500);
+      assert.deepEqual(await response.json(), { code: "InternalServerError", message: "handler bug" });
+      const again = await fetch(`http://127.0.0.1:${throwing.port}/api/health`);
+      assert.equal(again.status, 500, "the listener is still up");
+    } finally {
+      await throwing.close();
     }
   });
 

@@ -104,7 +104,19 @@ export function createDataPlaneServer(options: DataPlaneServerOptions): DataPlan
 
   const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     if (options.restHandler) {
-      options.restHandler(request, response);
+      try {
+        options.restHandler(request, response);
+      } catch (error) {
+        // A fault in one request must not take the listener down.
+        if (!response.headersSent) {
+          const message = error instanceof Error ? error.message : String(error);
+          response
+            .writeHead(500, { "Content-Type": "application/json; charset=utf-8" })
+            .end(JSON.stringify({ code: "InternalServerError", message }));
+        } else {
+          response.destroy();
+        }
+      }
       return;
     }
     const body = JSON.stringify({
