@@ -6,50 +6,56 @@ import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { startWpslinkProcess, trustedWorkspace } from "../support/wpslinkProcess.js";
 
-test("npm start runs wpslink; the SDKs talk to its default resource over HTTPS and HTTP", async (t) => {
+test("npm start runs wpslink; the SDKs talk to its default resource over HTTPS and HTTP", async () => {
   const wpslink = await startWpslinkProcess(["--location", trustedWorkspace()], {
     command: "npm",
     commandArgs: ["start", "--silent", "--"],
     timeoutMs: 120_000,
   });
-  t.after(() => wpslink.stop());
-  const { defaultResource, caCertPath } = wpslink.summary;
-  assert.ok(caCertPath.endsWith("ca.pem"));
-  assert.ok(defaultResource.connectionString?.startsWith("Endpoint=https://localhost:"));
+  try {
+    const { defaultResource, caCertPath } = wpslink.summary;
+    assert.ok(caCertPath.endsWith("ca.pem"));
+    assert.ok(defaultResource.connectionString?.startsWith("Endpoint=https://localhost:"));
 
-  const health = await fetch(defaultResource.healthUrl, { method: "HEAD" });
-  assert.equal(health.status, 200);
+    const health = await fetch(defaultResource.healthUrl, { method: "HEAD" });
+    assert.equal(health.status, 200);
 
-  const service = new WebPubSubServiceClient(defaultResource.connectionString!, "chat");
-  const insecure = new WebPubSubServiceClient(defaultResource.httpConnectionString, "chat", {
-    allowInsecureConnection: true,
-  });
-  const { url } = await service.getClientAccessToken({
-    userId: "alice",
-    roles: ["webpubsub.joinLeaveGroup"],
-  });
-  assert.ok(url.startsWith("wss://localhost:"));
-
-  const client = new WebPubSubClient(url);
-  const received: unknown[] = [];
-  const gotMessage = new Promise<void>((resolve) => {
-    // A REST send to a group reaches its members as a server message, as in Azure.
-    client.on("server-message", (e) => {
-      received.push(e.message.data);
-      resolve();
+    const service = new WebPubSubServiceClient(defaultResource.connectionString!, "chat");
+    const insecure = new WebPubSubServiceClient(defaultResource.httpConnectionString, "chat", {
+      allowInsecureConnection: true,
     });
-  });
-  await client.start();
-  t.after(() => client.stop());
-  await client.joinGroup("room");
-  assert.equal(await service.groupExists("room"), true);
-  await insecure.group("room").sendToAll({ hello: "over http" });
-  await Promise.race([
-    gotMessage,
-    new Promise((_, reject) => setTimeout(() => reject(new Error("no message within 10 s")), 10_000)),
-  ]);
-  assert.deepEqual(received, [{ hello: "over http" }]);
-  assert.equal(await service.userExists("alice"), true);
+    const { url } = await service.getClientAccessToken({
+      userId: "alice",
+      roles: ["webpubsub.joinLeaveGroup"],
+    });
+    assert.ok(url.startsWith("wss://localhost:"));
+
+    const client = new WebPubSubClient(url);
+    const received: unknown[] = [];
+    const gotMessage = new Promise<void>((resolve) => {
+      // A REST send to a group reaches its members as a server message, as in Azure.
+      client.on("server-message", (e) => {
+        received.push(e.message.data);
+        resolve();
+      });
+    });
+    await client.start();
+    try {
+      await client.joinGroup("room");
+      assert.equal(await service.groupExists("room"), true);
+      await insecure.group("room").sendToAll({ hello: "over http" });
+      await Promise.race([
+        gotMessage,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("no message within 10 s")), 10_000)),
+      ]);
+      assert.deepEqual(received, [{ hello: "over http" }]);
+      assert.equal(await service.userExists("alice"), true);
+    } finally {
+      client.stop();
+    }
+  } finally {
+    await wpslink.stop();
+  }
 });
 
 test("SIGTERM closes client connections and the process exits 0", async () => {
