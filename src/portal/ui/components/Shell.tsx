@@ -4,7 +4,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { useState } from "preact/hooks";
 import { basePath, linkClick } from "../state/router.js";
 import { dismiss, failedToastMs, succeededToastMs, useNotifications } from "../state/notifications.js";
-import { useTrace } from "../state/traceStore.js";
+import { useTraceState } from "../state/traceStore.js";
 import { Icon } from "./icons.js";
 import { Spinner } from "./basics.js";
 
@@ -50,7 +50,7 @@ function Notifications(): JSX.Element {
 }
 
 function TraceIndicator(): JSX.Element {
-  const { state, error } = useTrace();
+  const { state, error } = useTraceState();
   const label =
     state === "live" ? "Live trace connected" : state === "connecting" ? "Connecting…" : "Reconnecting…";
   return (

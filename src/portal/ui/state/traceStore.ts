@@ -56,9 +56,31 @@ async function readEvents(
   }
 }
 
+/**
+ * Views that show the whole trace (Live trace) hold a claim; while none does, the stream carries
+ * only control-plane records (what the other views refresh on), so an idle portal costs the
+ * service almost nothing per record.
+ */
+let fullClaims = 0;
+let current: AbortController | null = null;
+let switching = false;
+
+function streamUrl(): string {
+  return fullClaims > 0 ? "/_wpslink/trace/stream" : "/_wpslink/trace/stream?category=arm,network";
+}
+
+/** Reconnects at once with the other filter (the server sends the matching snapshot again). */
+function switchStream(): void {
+  if (!current) return;
+  switching = true;
+  current.abort();
+}
+
 async function connectOnce(): Promise<void> {
-  const response = await fetch("/_wpslink/trace/stream", {
+  current = new AbortController();
+  const response = await fetch(streamUrl(), {
     headers: { authorization: `Bearer ${await accessToken()}`, accept: "text/event-stream" },
+    signal: current.signal,
   });
   if (!response.ok || !response.body) throw new Error(`the trace stream answered ${response.status}`);
   // The stream starts with the recent records again: replace what we have.
@@ -93,6 +115,10 @@ function start(): void {
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
       }
+      if (switching) {
+        switching = false;
+        continue;
+      }
       state = "reconnecting";
       changed();
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -113,8 +139,7 @@ export function clearTrace(): void {
   changed();
 }
 
-/** The records so far and the stream's state; re-renders on every change (batched per frame). */
-export function useTrace(): { records: readonly TraceRecord[]; state: StreamState; error: string } {
+function useTraceUpdates(): void {
   const [, setSeen] = useState(version);
   useEffect(() => {
     start();
@@ -130,6 +155,25 @@ export function useTrace(): { records: readonly TraceRecord[]; state: StreamStat
     return () => {
       changeListeners.delete(listener);
       cancelAnimationFrame(frame);
+    };
+  }, []);
+}
+
+/** The stream's state (connected or not), for indicators. */
+export function useTraceState(): { state: StreamState; error: string } {
+  useTraceUpdates();
+  return { state, error: lastError };
+}
+
+/** Every record (the whole trace while the calling view is shown), re-rendering at most once per frame. */
+export function useTrace(): { records: readonly TraceRecord[]; state: StreamState; error: string } {
+  useTraceUpdates();
+  useEffect(() => {
+    fullClaims += 1;
+    if (fullClaims === 1) switchStream();
+    return () => {
+      fullClaims -= 1;
+      if (fullClaims === 0) switchStream();
     };
   }, []);
   return { records, state, error: lastError };
