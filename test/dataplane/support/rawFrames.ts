@@ -24,6 +24,27 @@ export function maskedFrame(opcode: number, payload: Buffer): Buffer {
   return Buffer.concat([header, mask, masked]);
 }
 
+/** The code of the first close frame in `bytes`; null for a close frame without code; undefined if none yet. */
+function findCloseCode(bytes: Buffer): number | null | undefined {
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const opcode = (bytes[at] as number) & 0x0f;
+    let length = (bytes[at + 1] as number) & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at + 2);
+      start += 2;
+    } else if (length === 127) {
+      length = Number(bytes.readBigUInt64BE(at + 2));
+      start += 8;
+    }
+    if (start + length > bytes.length) return undefined;
+    if (opcode === 8) return length >= 2 ? bytes.readUInt16BE(start) : null;
+    at = start + length;
+  }
+  return undefined;
+}
+
 export async function openRawSocket(port: number, path: string, protocol: string): Promise<RawSocketClient> {
   const socket = net.connect(port, "127.0.0.1");
   const key = randomBytes(16).toString("base64");
@@ -63,24 +84,13 @@ export async function openRawSocket(port: number, path: string, protocol: string
   return {
     write: (bytes) => socket.write(bytes),
     async closeCode(timeoutMs = 5000) {
-      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-      // Walk the server's frames to its close frame (opcode 8).
-      let at = 0;
-      while (at + 2 <= received.length) {
-        const opcode = (received[at] as number) & 0x0f;
-        let length = (received[at + 1] as number) & 0x7f;
-        let start = at + 2;
-        if (length === 126) {
-          length = received.readUInt16BE(at + 2);
-          start += 2;
-        } else if (length === 127) {
-          length = Number(received.readBigUInt64BE(at + 2));
-          start += 8;
-        }
-        if (opcode === 8) return length >= 2 ? received.readUInt16BE(start) : null;
-        at = start + length;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const code = findCloseCode(received);
+        if (code !== undefined) return code;
+        if (socket.destroyed || Date.now() > deadline) return null;
+        await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 10))]);
       }
-      return null;
     },
     destroy: () => socket.destroy(),
   };
