@@ -235,6 +235,19 @@ describe("json.webpubsub.azure.v1", () => {
     t.upstream.userEventAnswer = () => ({ kind: "noHandler" });
   });
 
+  it("answers requests of newer clients it does not implement with a NotSupported ack, keeping the connection", async () => {
+    const newer = await client("newer");
+    newer.c.send({ type: "setGroupState", group: "g", state: { a: 1 }, ackId: 5 });
+    const ack = await newer.c.waitForJson((m) => m.ackId === 5);
+    assert.equal(ack.success, false);
+    assert.equal((ack.error as { name: string }).name, "NotSupported");
+    newer.c.send({ type: "streamData", streamId: "s", streamSequenceId: 1, dataType: "text", data: "x" });
+    newer.c.send({ type: "ping" });
+    await newer.c.waitForJson((m) => m.type === "pong");
+    assert.equal(newer.c.closed, null);
+    assert.ok(t.trace.snapshot((r) => r.kind === "unsupported").length >= 2);
+  });
+
   it("answers ping with pong", async () => {
     const pinger = await client("pinger");
     pinger.c.send({ type: "ping" });

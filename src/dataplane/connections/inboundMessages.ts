@@ -7,6 +7,7 @@ import type { TraceBus } from "../../trace/traceBus.js";
 import type { MessagePayload, Permission } from "../domain/messages.js";
 import type { UpstreamEvents } from "../ports/upstreamEvents.js";
 import { ProtocolError, type AckError, type InboundMessage } from "../protocol/clientMessages.js";
+import { UnsupportedRequest } from "../protocol/jsonInbound.js";
 import type { ClientConnection } from "./clientConnection.js";
 import type { ConnectionRegistry } from "./connectionRegistry.js";
 
@@ -43,6 +44,19 @@ export class InboundMessages {
     try {
       message = codec.decode(data, isBinary);
     } catch (error) {
+      if (error instanceof UnsupportedRequest) {
+        this.traceMessage(connection, "unsupported", { type: error.requestType });
+        if (error.ackId !== undefined) {
+          const ackId = error.ackId;
+          connection.send({
+            type: "ack",
+            ackId,
+            success: false,
+            error: { name: "NotSupported", message: error.message },
+          });
+        }
+        return;
+      }
       const code = error instanceof ProtocolError ? error.closeCode : 1007;
       const reason = error instanceof Error ? error.message : String(error);
       this.deps.registry.traceConnection(connection, "protocol.error", { code, reason });

@@ -5,6 +5,31 @@ import { ProtocolError, type InboundMessage } from "./clientMessages.js";
 
 type JsonObject = Record<string, unknown>;
 
+/**
+ * Requests of newer clients (web-pubsub-client 1.1: streaming, group state) that wpslink knows
+ * but does not implement. They are answered with a `NotSupported` ack (when they carry an ackId)
+ * instead of closing the connection as an unknown type would.
+ */
+export class UnsupportedRequest extends Error {
+  constructor(
+    readonly requestType: string,
+    readonly ackId: bigint | undefined,
+  ) {
+    super(
+      `The '${requestType}' request is not supported by wpslink (streaming and group state are not implemented).`,
+    );
+    this.name = "UnsupportedRequest";
+  }
+}
+
+const knownUnsupported: ReadonlySet<string> = new Set([
+  "streamData",
+  "streamEnd",
+  "setGroupState",
+  "subscribeGroupState",
+  "unsubscribeGroupState",
+]);
+
 function invalid(message: string): ProtocolError {
   return new ProtocolError(message, 1007);
 }
@@ -126,6 +151,10 @@ export function readJsonInbound(parsed: unknown): InboundMessage {
     case "cancelInvocation":
       return { type, invocationId: requiredString(frame, "invocationId") };
     default:
+      if (typeof type === "string" && knownUnsupported.has(type)) {
+        const { ackId } = optionalAckId(frame);
+        throw new UnsupportedRequest(type, ackId);
+      }
       throw invalid(
         typeof type === "string" ? `Unknown message type "${type}"` : `A message needs a string "type"`,
       );
