@@ -153,6 +153,50 @@ describe("@azure/web-pubsub-client against the data plane", () => {
     assert.equal(await service.connectionExists(dave.connectionId), true);
   });
 
+  it("a connection closed through the REST API is not recovered (1008) and the SDK reconnects and rejoins", async () => {
+    const { client, connectionId } = await start("grace", ["webpubsub.joinLeaveGroup"], {
+      autoReconnect: true,
+    });
+    const connections: string[] = [connectionId];
+    const disconnected: string[] = [];
+    client.on("connected", (e) => connections.push(e.connectionId));
+    client.on("disconnected", (e) => disconnected.push(e.message?.message ?? ""));
+    await client.joinGroup("comeback");
+    await service.closeConnection(connectionId, { reason: "maintenance" });
+    await waitFor(() => connections.length === 2, 10_000, "a new connection");
+    assert.notEqual(connections[1], connectionId);
+    assert.deepEqual(disconnected, ["maintenance"]);
+    const got = new Promise<unknown>((resolve) => client.on("group-message", (e) => resolve(e.message.data)));
+    await waitFor(
+      () => t.trace.snapshot((r) => r.connectionId === connections[1] && r.kind === "connected").length === 1,
+    );
+    // autoRejoinGroups puts the new connection back into the group.
+    await waitFor(
+      () =>
+        t.server
+          .hubs(hub)
+          .listGroupConnections("comeback")
+          .then((v) => v.length) !== undefined,
+      1000,
+    );
+    for (
+      let i = 0;
+      i < 100 && (await t.server.hubs(hub).listGroupConnections("comeback")).length === 0;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await t.server.hubs(hub).sendToGroup("comeback", {
+      from: "group",
+      group: "comeback",
+      payload: { dataType: "text", data: Buffer.from("welcome back") },
+    });
+    assert.equal(await withTimeout(got, 5000, "group message after rejoin"), "welcome back");
+    assert.ok(
+      t.trace.snapshot((r) => r.kind === "recovery.refused" && r.connectionId === connectionId).length >= 1,
+    );
+  });
+
   it("fires connected once and disconnected once per connection, after the client stops", async () => {
     const frank = await start("frank");
     await waitFor(() => t.upstream.of("connected", frank.connectionId).length === 1);
