@@ -79,6 +79,13 @@ export const startFlags: readonly FlagSpec[] = [
     kind: "number",
   },
   {
+    flag: "--site-transition-delay <ms>",
+    key: "siteTransitionDelayMs",
+    description:
+      "how long a site's approve/reject/delete of a private endpoint connection takes (default 1000)",
+    kind: "number",
+  },
+  {
     flag: "--log-level <level>",
     key: "logLevel",
     description: "fatal|error|warn|info|debug|trace|silent",

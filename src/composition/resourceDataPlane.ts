@@ -11,6 +11,9 @@ import { createDataPlaneServer } from "../dataplane/server/dataPlaneServer.js";
 import { createRestHandler } from "../dataplane/rest/restHandler.js";
 import { createUpstreamEvents } from "../events/createUpstreamEvents.js";
 import type { EgressDialer } from "../network/egressDialer.js";
+import type { ManagedIdentityTokenIssuer } from "../events/managedIdentity.js";
+import type { DataPlaneAccessSettings } from "../arm/webpubsub/dataPlaneHost.js";
+import type { RestHandler } from "../dataplane/ports/restHandler.js";
 import type { TraceBus } from "../trace/traceBus.js";
 import type { ServerCertificate } from "../pki/localCa.js";
 
@@ -44,6 +47,8 @@ export interface ResourceDataPlaneOptions {
   readonly trace: TraceBus;
   readonly dialer: EgressDialer;
   readonly skipApiVersionCheck: boolean;
+  /** Signs tokens for `ManagedIdentity` event handlers (one identity for the whole emulator). */
+  readonly tokenIssuer?: ManagedIdentityTokenIssuer;
 }
 
 export interface ResourceDataPlane {
@@ -52,7 +57,41 @@ export interface ResourceDataPlane {
   readonly keys: AccessKeyRing;
   readonly hubSettings: MutableHubSettings;
   connectionCount(): number;
+  /** `publicNetworkAccess` / `disableLocalAuth` of the resource (see `accessGate`). */
+  setAccess(access: DataPlaneAccessSettings): void;
   close(): Promise<void>;
+}
+
+const openAccess: DataPlaneAccessSettings = { disableLocalAuth: false, publicNetworkAccess: "Enabled" };
+
+function refuse(response: Parameters<RestHandler>[1], status: number, code: string, message: string): void {
+  response.writeHead(status, { "content-type": "application/json", "x-ms-error-code": code });
+  response.end(JSON.stringify({ code, message }));
+}
+
+/**
+ * The resource's own access settings in front of its REST API: with public network access
+ * disabled every caller is refused (wpslink has no inbound private endpoints, so every caller is
+ * public), and with local auth disabled access-key signed requests are refused.
+ */
+function accessGate(inner: RestHandler, access: () => DataPlaneAccessSettings): RestHandler {
+  return (request, response) => {
+    const current = access();
+    if (current.publicNetworkAccess === "Disabled" && !request.url?.startsWith("/api/health")) {
+      refuse(response, 403, "Forbidden", "Public network access to this resource is disabled.");
+      return;
+    }
+    if (current.disableLocalAuth && !request.url?.startsWith("/api/health")) {
+      refuse(
+        response,
+        401,
+        "Unauthorized",
+        "Local (access key) authentication is disabled for this resource; wpslink has no Microsoft Entra ID sign-in, so enable local auth to call it.",
+      );
+      return;
+    }
+    inner(request, response);
+  };
 }
 
 export async function startResourceDataPlane(options: ResourceDataPlaneOptions): Promise<ResourceDataPlane> {
@@ -64,7 +103,9 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     hubSettings,
     trace: options.trace,
     dialer: options.dialer,
+    ...(options.tokenIssuer ? { tokenIssuer: options.tokenIssuer } : {}),
   });
+  let access = openAccess;
   const restHandler = createRestHandler({
     // Called per request, after `server` below exists.
     hubs: (hub) => server.hubs(hub),
@@ -82,7 +123,7 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     host: options.host,
     httpPort: options.httpPort,
     publicHostname: options.publicHostname,
-    restHandler,
+    restHandler: accessGate(restHandler, () => access),
     ...(options.httpsPort === null
       ? {}
       : { https: { port: options.httpsPort, key: options.certificate.key, cert: options.certificate.cert } }),
@@ -95,6 +136,9 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     keys,
     hubSettings,
     connectionCount: () => running.connectionCount(),
+    setAccess: (next) => {
+      access = next;
+    },
     close: async () => {
       await running.close();
       await upstream.close();

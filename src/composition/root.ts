@@ -1,18 +1,28 @@
 // The composition root: the one place that builds wpslink from its configuration and wires the
 // bounded contexts together. Everything else receives its collaborators.
 import { readFileSync } from "node:fs";
+import { createBearerAuthenticator } from "../arm/auth/bearerAuthenticator.js";
+import { createManagementServer } from "../arm/managementServer.js";
 import type { WpslinkConfig } from "../config/schema.js";
-import { loadOrCreateLocalCa } from "../pki/localCa.js";
-import { TraceBus } from "../trace/traceBus.js";
-import { createDirectDialer } from "../network/egressDialer.js";
+import { removeRuntimeFile, writeRuntimeFile } from "../config/runtimeFile.js";
 import { defaultHubSettings, type HubSettings } from "../dataplane/domain/hubSettings.js";
-import { openWorkspace } from "./workspace.js";
-import { startResourceDataPlane } from "./resourceDataPlane.js";
+import { handleRouteIntrospection } from "../network/routeIntrospection.js";
+import { loadOrCreateLocalCa } from "../pki/localCa.js";
+import { createPortalHandler } from "../portal/portalHandler.js";
+import { defaultPortalDistDir } from "../portal/portalDist.js";
+import { portalBasePath } from "../portal/staticPortal.js";
+import { createLogger } from "../trace/logger.js";
+import { TraceBus } from "../trace/traceBus.js";
+import { loadOrCreateManagedIdentity, managedIdentityJwksHandler } from "./managedIdentity.js";
+import { buildManagementPlane, firstHandler, type ManagementPlaneParts } from "./managementPlane.js";
 import { connectionString, type StartSummary } from "./startSummary.js";
+import { openWorkspace } from "./workspace.js";
 
 export interface RunningWpslink {
   readonly summary: StartSummary;
   readonly trace: TraceBus;
+  /** The management plane's parts (tests and introspection). */
+  readonly parts: ManagementPlaneParts;
   close(): Promise<void>;
 }
 
@@ -39,71 +49,113 @@ function hubsFromConfig(config: WpslinkConfig): Map<string, HubSettings> {
   );
 }
 
-function urlHost(hostname: string, port: number): string {
-  return `${hostname}:${port}`;
-}
-
 export async function startWpslink(config: WpslinkConfig): Promise<RunningWpslink> {
+  const logger = createLogger(config.logLevel);
   const workspace = openWorkspace(config.location, config.inMemory);
   const ca = loadOrCreateLocalCa(workspace.certificates);
   const trace = new TraceBus();
-  const names = [config.publicHostname, "localhost", "127.0.0.1", "::1"];
-  const certificate = ca.issue([...new Set(names)]);
-  const dialer = createDirectDialer({ ca: ca.certPem });
-
-  const d = config.defaultResource;
-  const resourceId = `/subscriptions/${d.subscriptionId}/resourceGroups/${d.resourceGroup}/providers/Microsoft.SignalRService/webPubSub/${d.name}`;
-  const dataPlane = await startResourceDataPlane({
-    resourceId,
-    name: d.name,
-    keys: { primary: d.primaryKey, secondary: d.secondaryKey },
-    hubs: hubsFromConfig(config),
-    host: config.host,
-    publicHostname: config.publicHostname,
-    httpPort: config.dataPlaneHttpPort,
-    httpsPort: config.dataPlaneHttpsPort,
-    certificate,
+  const identity = loadOrCreateManagedIdentity(workspace.root);
+  const parts = await buildManagementPlane({
+    config,
+    workspaceRoot: workspace.root,
+    ca,
     trace,
-    dialer,
-    skipApiVersionCheck: config.skipApiVersionCheck,
+    identity,
+    logger,
   });
-
-  const httpUrl = `http://${urlHost(config.publicHostname, dataPlane.httpPort)}`;
-  const httpsUrl =
-    dataPlane.httpsPort === null ? null : `https://${urlHost(config.publicHostname, dataPlane.httpsPort)}`;
-  const summary: StartSummary = {
-    version: packageVersion(),
-    host: config.host,
-    workspace: workspace.root,
-    caCertPath: ca.certPath ?? "",
-    managementUrl: null,
-    portalUrl: null,
-    siteHttpUrl: null,
-    siteHttpsUrl: null,
-    defaultResource: {
-      resourceId,
+  const cleanups: (() => Promise<void> | void)[] = [() => parts.close(), () => workspace.dispose()];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const d = config.defaultResource;
+    const resource = await parts.webPubSub.ensureDefaultResource({
+      subscriptionId: d.subscriptionId,
+      resourceGroup: d.resourceGroup,
       name: d.name,
-      httpUrl,
-      httpsUrl,
-      httpPort: dataPlane.httpPort,
-      httpsPort: dataPlane.httpsPort,
-      primaryKey: d.primaryKey,
-      secondaryKey: d.secondaryKey,
-      connectionString: httpsUrl ? connectionString(httpsUrl, d.primaryKey) : null,
-      httpConnectionString: connectionString(httpUrl, d.primaryKey),
-      healthUrl: `${httpUrl}/api/health`,
-    },
-  };
+      location: d.location,
+      keys: { primary: d.primaryKey, secondary: d.secondaryKey },
+      hubs: hubsFromConfig(config),
+      httpPort: config.dataPlaneHttpPort,
+      httpsPort: config.dataPlaneHttpsPort,
+    });
+    const restored = await parts.webPubSub.restore();
+    for (const failure of restored.failed) logger.warn(failure, "a persisted resource could not start");
 
-  let closed = false;
-  return {
-    summary,
-    trace,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await dataPlane.close();
-      workspace.dispose();
-    },
-  };
+    const portal = createPortalHandler({
+      distDir: defaultPortalDistDir(),
+      trace,
+      authenticator: createBearerAuthenticator({
+        issuer: parts.issuer,
+        acceptAnyBearer: config.acceptAnyBearer,
+      }),
+      siteRequestLog: (site) => parts.siteFront.requestLog(site),
+    });
+    const management = createManagementServer({
+      host: config.host,
+      port: config.managementPort,
+      tls: ca.issue([...new Set([config.publicHostname, "localhost", "127.0.0.1", "::1"])]),
+      publicHostname: config.publicHostname,
+      arm: parts.arm,
+      tokenIssuer: parts.issuer,
+      extraHandlers: firstHandler(
+        managedIdentityJwksHandler(identity),
+        (req, res) => handleRouteIntrospection(parts.network, req, res),
+        portal,
+      ),
+    });
+    await management.start();
+    cleanups.push(async () => {
+      portal.close();
+      await management.close();
+    });
+    if (workspace.root !== null) {
+      const root = workspace.root;
+      writeRuntimeFile(root, {
+        pid: process.pid,
+        managementUrl: management.url,
+        caCertPath: ca.certPath ?? "",
+        startedAt: new Date().toISOString(),
+      });
+      cleanups.push(() => removeRuntimeFile(root));
+    }
+
+    const site = parts.siteFront.endpoint();
+    const host = config.publicHostname;
+    const httpUrl = `http://${host}:${resource.httpPort}`;
+    const httpsUrl = resource.httpsPort === null ? null : `https://${host}:${resource.httpsPort}`;
+    const summary: StartSummary = {
+      version: packageVersion(),
+      host: config.host,
+      workspace: workspace.root,
+      caCertPath: ca.certPath ?? "",
+      managementUrl: management.url,
+      portalUrl: `${management.url}${portalBasePath}`,
+      siteHttpUrl: site ? `http://${host}:${site.httpPort}` : null,
+      siteHttpsUrl: site ? `https://${host}:${site.httpsPort}` : null,
+      defaultResource: {
+        resourceId: resource.id,
+        name: d.name,
+        httpUrl,
+        httpsUrl,
+        httpPort: resource.httpPort,
+        httpsPort: resource.httpsPort,
+        primaryKey: resource.keys.primary,
+        secondaryKey: resource.keys.secondary,
+        connectionString: httpsUrl ? connectionString(httpsUrl, resource.keys.primary) : null,
+        httpConnectionString: connectionString(httpUrl, resource.keys.primary),
+        healthUrl: `${httpUrl}/api/health`,
+      },
+    };
+    let closed: Promise<void> | undefined;
+    return {
+      summary,
+      trace,
+      parts,
+      close: () => (closed ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 }

@@ -67,6 +67,8 @@ export const configSchema = z
     acceptAnyBearer: z.boolean().default(false),
     /** Delay before a site-side private endpoint connection change reaches the shared private endpoint. */
     propagationDelayMs: z.number().int().min(0).max(600_000).default(3000),
+    /** How long a site-side approve / reject / delete of a private endpoint connection takes (Approving, Rejecting, Disconnecting). */
+    siteTransitionDelayMs: z.number().int().min(0).max(600_000).default(1000),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     json: z.boolean().default(false),
     defaultResource: z
