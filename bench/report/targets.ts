@@ -35,30 +35,29 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
   const sio = serverLabels.socketio;
   const verdicts: TargetVerdict[] = [];
   const counts = [...new Set(results.fanout.map((r) => r.connections))].sort((a, b) => a - b);
-  for (const n of counts) {
-    const r = ratio(
-      fanoutRow(results, w, n, "saturated")?.deliveredPerSecond,
-      fanoutRow(results, ws, n, "saturated")?.deliveredPerSecond,
-    );
-    verdicts.push(verdict(`fan-out at ${n} connections ≥ 1.0× bare ws`, r, 1, (v) => `${v.toFixed(2)}×`));
-  }
-  for (const n of counts) {
-    const r = ratio(
-      fanoutRow(results, w, n, "queued")?.deliveredPerSecond,
-      fanoutRow(results, ws, n, "queued")?.deliveredPerSecond,
-    );
+  // Each fan-out target is judged on delivered msg/s and, because a shared machine can starve any
+  // process, also on deliveries per server CPU-second; the verdict needs both.
+  const fanoutVerdict = (target: string, kind: LoadRow["kind"], n: number, peer: string, bar: number) => {
+    const a = fanoutRow(results, w, n, kind);
+    const b = fanoutRow(results, peer, n, kind);
+    const rate = ratio(a?.deliveredPerSecond, b?.deliveredPerSecond);
+    const perCpu = ratio(a?.deliveriesPerCpuSecond, b?.deliveriesPerCpuSecond);
+    if (rate === null || perCpu === null) return verdict(target, null, bar, String);
+    return {
+      target,
+      measured: `${rate.toFixed(2)}× msg/s, ${perCpu.toFixed(2)}× per server CPU-s`,
+      met: rate >= bar && perCpu >= bar,
+    };
+  };
+  for (const n of counts)
+    verdicts.push(fanoutVerdict(`fan-out at ${n} connections ≥ 1.0× bare ws`, "saturated", n, ws, 1));
+  for (const n of counts)
     verdicts.push(
-      verdict(`fan-out, messages queued, at ${n} connections ≥ 5× bare ws`, r, 5, (v) => `${v.toFixed(2)}×`),
+      fanoutVerdict(`fan-out, messages queued, at ${n} connections ≥ 5× bare ws`, "queued", n, ws, 5),
     );
-  }
   const top = counts[counts.length - 1];
-  if (top !== undefined) {
-    const r = ratio(
-      fanoutRow(results, w, top, "saturated")?.deliveredPerSecond,
-      fanoutRow(results, sio, top, "saturated")?.deliveredPerSecond,
-    );
-    verdicts.push(verdict(`fan-out at ${top} connections ≥ 2× socket.io`, r, 2, (v) => `${v.toFixed(2)}×`));
-  }
+  if (top !== undefined)
+    verdicts.push(fanoutVerdict(`fan-out at ${top} connections ≥ 2× socket.io`, "saturated", top, sio, 2));
   const saturatedUpstream = (path: string) =>
     results.upstream.filter((r) => r.path === path).sort((a, b) => b.clients - a.clients)[0]?.eventsPerSecond;
   verdicts.push(
@@ -89,7 +88,9 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
         }
       : { target: "idle connection ≤ 8 KB RSS", measured: "not measured in this run", met: null },
   );
-  const start = results.startup.find((s) => s.variant.includes("empty workspace"));
+  // `bin/wpslink.js` runs the compiled build when there is one, so that is what a user starts.
+  const starts = results.startup.filter((s) => s.variant.includes("empty workspace"));
+  const start = starts.find((s) => s.variant.startsWith("compiled")) ?? starts[0];
   verdicts.push(
     start
       ? {
