@@ -1,5 +1,6 @@
-// The issue-6 walk-through in Chromium, the way a person does it in the portal, over the real
-// private path: add the shared private endpoint in Networking → Private access (Succeeded /
+// The issue-6 walk-through in Chromium, the way a person does it in the portal, against wpslink
+// as `startWpslink` composes it (management plane, site front end, data planes on the private
+// network): add the shared private endpoint in Networking → Private access (Succeeded /
 // Pending), approve it on the Function App (Approved), connect a client, and see in Live trace
 // that the upstream call took the private path and that the upstream saw a private
 // X-Forwarded-For. The Function App's code is a real @azure/web-pubsub-express app on loopback.
@@ -10,8 +11,11 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { WebPubSubEventHandler } from "@azure/web-pubsub-express";
+import { configSchema } from "../../src/config/schema.js";
+import { startWpslink, type RunningWpslink } from "../../src/composition/root.js";
+import { buildPortal } from "../../scripts/build-portal.js";
+import { trustedWorkspace } from "../support/wpslinkProcess.js";
 import { openPortalBrowser, type PortalBrowser } from "./support/browser.js";
-import { startPrivatePathStack, type PrivatePathStack } from "./support/privatePathStack.js";
 
 const sub = "00000000-0000-0000-0000-000000000000";
 const rgPath = `/subscriptions/${sub}/resourceGroups/contoso`;
@@ -21,15 +25,35 @@ const siteId = `${rgPath}/providers/Microsoft.Web/sites/contoso-func`;
 const privateAddress = /^10\.\d+\.\d+\.\d+$/;
 
 describe("the scenario in the portal", () => {
-  let stack: PrivatePathStack;
+  let running: RunningWpslink;
+  let managementUrl: string;
+  let token: string;
   let browser: PortalBrowser;
   let upstream: http.Server;
   /** X-Forwarded-For of every call the Function App's code received, by path. */
   const seen: Array<{ path: string; forwardedFor: string | undefined }> = [];
   const clients: WebPubSubClient[] = [];
 
+  async function armCall(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const apiVersion = path.includes("Microsoft.Web") ? "2025-05-01" : "2024-03-01";
+    const response = await fetch(`${managementUrl}${path}?api-version=${apiVersion}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+  }
+
   async function arm(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await stack.management.arm(method, path, body);
+    const response = await armCall(method, path, body);
     assert.ok(
       response.status < 300,
       `${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`,
@@ -55,7 +79,7 @@ describe("the scenario in the portal", () => {
     await page.locator('input[name="client-user"]').fill(userId);
     await page.getByRole("button", { name: "Generate client URL" }).click();
     const url = await page.getByLabel("Client access URL", { exact: true }).inputValue();
-    assert.match(url, /^ws:\/\/localhost:\d+\/client\/hubs\/chat\?access_token=/);
+    assert.match(url, /^wss?:\/\/localhost:\d+\/client\/hubs\/chat\?access_token=/);
     return url;
   }
 
@@ -88,10 +112,30 @@ describe("the scenario in the portal", () => {
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     const backendUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-    stack = await startPrivatePathStack({ transitionDelayMs: 500, propagationDelayMs: 1500 });
-    // Steps 1–3 of the scenario, set up through ARM: the Standard resource and its hub whose event
-    // handler is the Function App, and the Function App on an Elastic Premium plan.
-    await arm("PUT", wpsId, { location: "eastus", sku: { name: "Standard_S1" } });
+    await buildPortal({ typecheck: false });
+    // Step 1: the Standard resource is wpslink's default resource, named as in the scenario.
+    running = await startWpslink(
+      configSchema.parse({
+        location: trustedWorkspace(),
+        dataPlaneHttpPort: 0,
+        dataPlaneHttpsPort: 0,
+        managementPort: 0,
+        siteHttpPort: 0,
+        siteHttpsPort: 0,
+        propagationDelayMs: 1500,
+        logLevel: "silent",
+        defaultResource: { resourceGroup: "contoso", name: "contoso-webpubsub" },
+      }),
+    );
+    assert.ok(
+      running.summary.managementUrl && running.summary.portalUrl,
+      "wpslink serves no management plane",
+    );
+    managementUrl = running.summary.managementUrl;
+    const issued = await fetch(`${managementUrl}/_wpslink/token`, { method: "POST" });
+    token = ((await issued.json()) as { access_token: string }).access_token;
+    // Steps 2–3, set up through ARM: the hub whose event handler is the Function App, and the
+    // Function App on an Elastic Premium plan, fronting the Express app.
     await succeeded(wpsId);
     await arm("PUT", `${wpsId}/hubs/chat`, {
       properties: {
@@ -120,14 +164,14 @@ describe("the scenario in the portal", () => {
   after(async () => {
     for (const client of clients) client.stop();
     await browser?.close();
-    await stack?.close();
+    await running?.close();
     upstream?.closeAllConnections();
     if (upstream) await new Promise<void>((resolve) => upstream.close(() => resolve()));
   });
 
   it("adds the shared private endpoint in Networking → Private access: Succeeded / Pending", async () => {
     const { page } = browser;
-    await page.goto(`${stack.management.url}/portal`);
+    await page.goto(running.summary.portalUrl!);
     await page.getByRole("link", { name: "contoso-webpubsub" }).click();
     await page.getByRole("link", { name: "Networking" }).click();
     await page.getByRole("tab", { name: "Private access" }).click();
@@ -273,13 +317,13 @@ describe("the scenario in the portal", () => {
     await row.waitFor({ state: "detached" });
     await page.getByText("No shared private endpoints.", { exact: false }).waitFor();
     for (let i = 0; i < 50; i += 1) {
-      const left = (await stack.management.arm("GET", `${siteId}/privateEndpointConnections`)).body as {
+      const left = (await armCall("GET", `${siteId}/privateEndpointConnections`)).body as {
         value: unknown[];
       };
       if (left.value.length === 0) break;
       await page.waitForTimeout(100);
     }
-    const left = (await stack.management.arm("GET", `${siteId}/privateEndpointConnections`)).body as {
+    const left = (await armCall("GET", `${siteId}/privateEndpointConnections`)).body as {
       value: unknown[];
     };
     assert.deepEqual(left.value, []);
