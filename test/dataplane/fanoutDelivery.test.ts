@@ -214,10 +214,16 @@ describe("slow clients on a real server", () => {
     const chunk = Buffer.alloc(64 * 1024, 0x61);
     const count = 200;
     const started = Date.now();
+    let resumed = false;
     for (let i = 0; i < count; i++) {
       await ops.sendToAll({ from: "server", payload: { dataType: "binary", data: chunk } });
       // One send per tick: the limit bounds what a socket has not taken, not a burst in one tick.
       await new Promise((resolve) => setImmediate(resolve));
+      if (!resumed && t.trace.snapshot((r) => r.kind === "connection.overloaded").length > 0) {
+        // Let the stalled client read again: behind its backlog it finds the close frame.
+        proxy.resumeServerSide();
+        resumed = true;
+      }
     }
     await waitFor(
       () => fast.client.json().filter((m) => m.type === "message").length === count,
@@ -237,5 +243,9 @@ describe("slow clients on a real server", () => {
     assert.equal(await ops.connectionExists(stalledId), false);
     assert.equal(await ops.connectionExists(fast.connectionId), true);
     assert.ok(elapsed < 10_000, `delivering ${count} x 64 KiB took ${elapsed} ms`);
+    assert.ok(resumed);
+    const closed = await stalled.waitClosed();
+    assert.equal(closed.code, 1008, "a dropped slow client cannot recover");
+    assert.match(closed.reason, /SlowClient/);
   });
 });

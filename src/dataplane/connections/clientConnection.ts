@@ -236,12 +236,6 @@ export class ClientConnection implements ConnectionView {
     this.detach();
     if (webSocket) closeQuietly(webSocket, code, reason);
   }
-
-  /** Drops the socket without a close frame (it cannot take any more bytes). */
-  terminateSocket(): void {
-    const webSocket = this.detach();
-    webSocket?.terminate();
-  }
 }
 
 /** Close reasons are limited to 123 bytes by the protocol; `ws` throws on longer ones. */

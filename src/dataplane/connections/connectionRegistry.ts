@@ -29,9 +29,15 @@ export interface Ending {
   readonly reason: string;
   /** Send the `disconnected` system message first (subprotocol clients). */
   readonly tellClient: boolean;
-  /** No close frame: the socket is dropped (it cannot take more bytes). */
-  readonly terminate?: boolean;
+  /**
+   * The socket is not keeping up: the close frame is queued behind what it has not read yet, and
+   * the socket is dropped after this many milliseconds whether or not the client read it.
+   */
+  readonly dropAfterMs?: number;
 }
+
+/** How long a slow client's socket may take to read its close frame before it is dropped. */
+const slowClientDropMs = 2000;
 
 export class ConnectionRegistry implements ConnectionOwner {
   readonly scheduler = new FlushScheduler();
@@ -81,12 +87,11 @@ export class ConnectionRegistry implements ConnectionOwner {
     if (connection.status === "closed") return;
     connection.status = "closed";
     if (connection.holdTimer) clearTimeout(connection.holdTimer);
-    if (ending.terminate) {
-      connection.terminateSocket();
-    } else {
-      if (ending.tellClient) connection.send({ type: "disconnected", reason: ending.reason });
-      connection.closeSocket(ending.code, ending.reason);
-    }
+    const webSocket = connection.socket;
+    if (ending.tellClient) connection.send({ type: "disconnected", reason: ending.reason });
+    connection.closeSocket(ending.code, ending.reason);
+    if (webSocket && ending.dropAfterMs !== undefined)
+      setTimeout(() => webSocket.terminate(), ending.dropAfterMs).unref();
     this.forget(connection, ending.reason);
   }
 
@@ -112,9 +117,9 @@ export class ConnectionRegistry implements ConnectionOwner {
 
   overloaded(connection: ClientConnection, reason: string): void {
     this.traceConnection(connection, "connection.overloaded", { reason });
-    // A socket that cannot keep up would not read a close frame either; drop it. Its client's
-    // recovery attempt is then refused with 1008 because the connection is gone.
-    this.end(connection, { code: 1008, reason, tellClient: false, terminate: true });
+    // Messages were lost, so the connection cannot be recovered: 1008 (the code that stops client
+    // SDK recovery) if the client ever reads that far; the socket is dropped soon either way.
+    this.end(connection, { code: 1008, reason, tellClient: false, dropAfterMs: slowClientDropMs });
   }
 
   /** Ends every connection (service shutdown). */

@@ -53,6 +53,14 @@ export class DropProxy {
     }
   }
 
+  /** Reads what the server sends again (undoes `stallServerSide`). */
+  resumeServerSide(): void {
+    for (const pair of this.pairs) {
+      pair.server.pipe(pair.client);
+      pair.server.resume();
+    }
+  }
+
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
