@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/ensure-redis.sh
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 npx eslint .
 npx tsc -p tsconfig.json
