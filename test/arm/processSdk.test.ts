@@ -124,6 +124,47 @@ describe("wpslink process: webPubSub management with the official SDK", () => {
     assert.equal(free, true);
   });
 
+  it("applies publicNetworkAccess and disableLocalAuth to the running data plane", async () => {
+    await client.webPubSub.beginCreateOrUpdateAndWait(
+      rg,
+      "gated-wps",
+      { location: "eastus", sku: { name: "Standard_S1" } },
+      fast,
+    );
+    const keys = await client.webPubSub.listKeys(rg, "gated-wps");
+    const service = new WebPubSubServiceClient(keys.primaryConnectionString!, "chat");
+    const status = async () => {
+      try {
+        await service.sendToAll("ping", { contentType: "text/plain" });
+        return 202;
+      } catch (error) {
+        return (error as { statusCode?: number }).statusCode;
+      }
+    };
+    assert.equal(await status(), 202);
+    await client.webPubSub.beginUpdateAndWait(
+      rg,
+      "gated-wps",
+      { location: "eastus", publicNetworkAccess: "Disabled" },
+      fast,
+    );
+    assert.equal(await status(), 403);
+    await client.webPubSub.beginUpdateAndWait(
+      rg,
+      "gated-wps",
+      { location: "eastus", publicNetworkAccess: "Enabled", disableLocalAuth: true },
+      fast,
+    );
+    assert.equal(await status(), 401);
+    await client.webPubSub.beginUpdateAndWait(
+      rg,
+      "gated-wps",
+      { location: "eastus", disableLocalAuth: false },
+      fast,
+    );
+    assert.equal(await status(), 202);
+  });
+
   it("answers bad input with ARM errors", async () => {
     const base = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.SignalRService/webPubSub`;
     const v = "api-version=2024-03-01";
