@@ -163,4 +163,27 @@ describe("data-plane listener", () => {
     }
     assert.equal(t.server.connectionCount(), 0);
   });
+
+  it("refuses with 503 an upgrade whose connect event finishes after shutdown began", async () => {
+    const t = await startTestServer();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let waiting = false;
+    t.upstream.connectAnswer = () => ({ kind: "noHandler" });
+    t.upstream.connect = async () => {
+      waiting = true;
+      await gate;
+      return { kind: "noHandler" };
+    };
+    const jwt = await mintToken(t.port, "late");
+    const late = openRaw(`ws://localhost:${t.port}/client/hubs/late?access_token=${jwt}`, [
+      "json.webpubsub.azure.v1",
+    ]);
+    await waitFor(() => waiting, 5000, "the connect event");
+    const closing = t.close();
+    release();
+    assert.equal((await late.refusal)?.status, 503);
+    await closing;
+    assert.equal(t.upstream.of("connected").length, 0);
+  });
 });

@@ -43,7 +43,21 @@ export interface ClientUpgradeDependencies {
 export const chosenSubprotocols = new WeakMap<IncomingMessage, string>();
 
 export class ClientUpgrades {
+  /** Set when the service shuts down: upgrades still waiting (token, connect event) are refused. */
+  private stopped = false;
+
   constructor(private readonly deps: ClientUpgradeDependencies) {}
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** True (after answering 503) when the service is shutting down. */
+  private refusedForShutdown(socket: Duplex, hub: string): boolean {
+    if (!this.stopped) return false;
+    this.refuse(socket, hub, 503, "ServiceUnavailable", "The service is shutting down.");
+    return true;
+  }
 
   handle(request: IncomingMessage, socket: Duplex, head: Buffer, listener: ListenerInfo): void {
     this.accept(request, socket, head, listener).catch((error: unknown) => {
@@ -199,6 +213,7 @@ export class ClientUpgrades {
       this.deps.registry,
     );
     if (subprotocol !== null) chosenSubprotocols.set(request, subprotocol);
+    if (this.refusedForShutdown(socket, client.hub)) return;
     this.deps.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
       try {
         this.opened(connection, webSocket, socket, groups, roles, listener);
@@ -286,6 +301,7 @@ export class ClientUpgrades {
     }
     const offered = client.offeredSubprotocols.find((name) => codecFor(name)?.reliable);
     if (offered) chosenSubprotocols.set(request, offered);
+    if (this.refusedForShutdown(socket, client.hub)) return;
     this.deps.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
       if (failure !== null || !connection || connection.status === "closed") {
         this.deps.trace.publish({

@@ -179,6 +179,7 @@ export function createDataPlaneServer(options: DataPlaneServerOptions): DataPlan
     connectionCount: () => registry.count(),
     async close() {
       stopKeepAlive?.();
+      upgrades.stop();
       registry.endAll(goingAwayCloseCode, "ServiceReload: the service is shutting down");
       registry.close();
       // Give clients a moment to answer the close frames, then drop what is left.
