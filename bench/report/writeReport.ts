@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as prettier from "prettier";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BenchResults, LoadRow } from "../harness/results.js";
 import { serverLabels } from "../targets/servers.js";
 import { formatNumber } from "./barChart.js";
@@ -293,7 +294,8 @@ export async function writeReport(results: BenchResults, docsDir: string): Promi
   mkdirSync(chartDir, { recursive: true });
   const charts = buildCharts(results);
   for (const [name, svg] of Object.entries(charts)) writeFileSync(join(chartDir, name), svg);
-  const analysisFile = join(chartDir, "analysis.md");
+  // The analysis is kept once, in the repository's docs/bench/, whatever `--out` says.
+  const analysisFile = fileURLToPath(new URL("../../docs/bench/analysis.md", import.meta.url));
   const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, "utf8") : "";
   const report = join(docsDir, "benchmarks.md");
   writeFileSync(
