@@ -22,16 +22,21 @@ export type TraceListener = (record: TraceRecord) => void;
 
 export class TraceBus {
   private readonly emitter = new EventEmitter();
-  private readonly recent: TraceRecord[] = [];
+  /** A ring of the most recent records: `next` is where the next one goes. */
+  private readonly recent: (TraceRecord | undefined)[];
+  private next = 0;
+  private count = 0;
 
   constructor(private readonly capacity = 2000) {
     this.emitter.setMaxListeners(0);
+    this.recent = new Array<TraceRecord | undefined>(capacity);
   }
 
   publish(record: Omit<TraceRecord, "time"> & { time?: number }): void {
     const full: TraceRecord = { ...record, time: record.time ?? Date.now() };
-    this.recent.push(full);
-    if (this.recent.length > this.capacity) this.recent.splice(0, this.recent.length - this.capacity);
+    this.recent[this.next] = full;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.count < this.capacity) this.count += 1;
     if (this.emitter.listenerCount("record") > 0) this.emitter.emit("record", full);
   }
 
@@ -42,6 +47,12 @@ export class TraceBus {
 
   /** The most recent records, oldest first, optionally filtered. */
   snapshot(filter?: (record: TraceRecord) => boolean): TraceRecord[] {
-    return filter ? this.recent.filter(filter) : [...this.recent];
+    const result: TraceRecord[] = [];
+    const first = (this.next - this.count + this.capacity) % this.capacity;
+    for (let i = 0; i < this.count; i += 1) {
+      const record = this.recent[(first + i) % this.capacity];
+      if (record && (!filter || filter(record))) result.push(record);
+    }
+    return result;
   }
 }
