@@ -30,7 +30,8 @@ test("npm start runs wpslink; the SDKs talk to its default resource over HTTPS a
     });
     assert.ok(url.startsWith("wss://localhost:"));
 
-    const client = new WebPubSubClient(url);
+    // No keep-alive timers, so the test process can exit as soon as the client stops.
+    const client = new WebPubSubClient(url, { keepAliveIntervalInMs: 0, keepAliveTimeoutInMs: 0 });
     const received: unknown[] = [];
     const gotMessage = new Promise<void>((resolve) => {
       // A REST send to a group reaches its members as a server message, as in Azure.
@@ -64,7 +65,11 @@ test("SIGTERM closes client connections and the process exits 0", async () => {
     allowInsecureConnection: true,
   });
   const { url } = await service.getClientAccessToken();
-  const client = new WebPubSubClient(url, { autoReconnect: false });
+  const client = new WebPubSubClient(url, {
+    autoReconnect: false,
+    keepAliveIntervalInMs: 0,
+    keepAliveTimeoutInMs: 0,
+  });
   const stopped = new Promise<unknown>((resolve) => client.on("stopped", resolve));
   await client.start();
   assert.equal(await wpslink.stop("SIGTERM"), 0);
