@@ -124,6 +124,8 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     httpPort: options.httpPort,
     publicHostname: options.publicHostname,
     restHandler: accessGate(restHandler, () => access),
+    // The same settings on client upgrades (403 / 401 before the handshake).
+    access: () => access,
     ...(options.httpsPort === null
       ? {}
       : { https: { port: options.httpsPort, key: options.certificate.key, cert: options.certificate.cert } }),

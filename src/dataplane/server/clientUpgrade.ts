@@ -17,6 +17,7 @@ import type { AccessKeyRing } from "../domain/accessKeys.js";
 import type { HubSettingsSource } from "../domain/hubSettings.js";
 import type { UpstreamEvents } from "../ports/upstreamEvents.js";
 import { codecFor } from "../protocol/codecRegistry.js";
+import { localAuthRefusal, networkRefusal, type ClientAccessSettings } from "./clientAccess.js";
 import { refuseUpgrade } from "./upgradeRefusal.js";
 import { headersForConnect, parseUpgrade, queryForConnect, type ClientRequest } from "./upgradeRequest.js";
 
@@ -37,6 +38,8 @@ export interface ClientUpgradeDependencies {
   readonly publicHostname: string;
   /** `host:port` names clients may address this service by, besides their own Host header. */
   readonly serviceHosts: () => string[];
+  /** The resource's access settings, read on every upgrade. */
+  readonly access: () => ClientAccessSettings;
 }
 
 /** The subprotocol to echo for each request being upgraded (read by `handleProtocols`). */
@@ -88,6 +91,18 @@ export class ClientUpgrades {
     listener: ListenerInfo,
   ): Promise<void> {
     const parsed = parseUpgrade(request);
+    // The network comes first: a blocked client learns nothing else (not even about its path).
+    const blocked = networkRefusal(this.deps.access());
+    if (blocked) {
+      this.refuse(
+        socket,
+        parsed.ok ? parsed.request.hub : null,
+        blocked.status,
+        blocked.code,
+        blocked.message,
+      );
+      return;
+    }
     if (!parsed.ok) {
       this.refuse(socket, null, parsed.status, parsed.code, parsed.message);
       return;
@@ -268,6 +283,11 @@ export class ClientUpgrades {
         "Unauthorized",
         "An access token is required (query access_token or Authorization: Bearer); hub anonymousConnectPolicy is deny.",
       );
+      return null;
+    }
+    const localAuthOff = localAuthRefusal(this.deps.access());
+    if (localAuthOff) {
+      this.refuse(socket, client.hub, localAuthOff.status, localAuthOff.code, localAuthOff.message);
       return null;
     }
     const hosts = new Set(this.deps.serviceHosts().map((host) => host.toLowerCase()));

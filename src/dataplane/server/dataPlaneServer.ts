@@ -18,8 +18,11 @@ import type { HubOperations } from "../domain/hubOperations.js";
 import type { HubSettingsSource } from "../domain/hubSettings.js";
 import type { RestHandler } from "../ports/restHandler.js";
 import type { UpstreamEvents } from "../ports/upstreamEvents.js";
+import { openClientAccess, type ClientAccessSettings } from "./clientAccess.js";
 import { ClientUpgrades, chosenSubprotocols, type ListenerInfo } from "./clientUpgrade.js";
 import { startKeepAlive } from "./keepAlive.js";
+
+export type { ClientAccessSettings } from "./clientAccess.js";
 
 /** The service's client message limit (1 MB); larger messages close the socket with 1009. */
 export const maxClientMessageBytes = 1024 * 1024;
@@ -46,6 +49,11 @@ export interface DataPlaneServerOptions {
   /** Unsent bytes a socket may hold before it is dropped as a slow client (default 16 MiB). */
   readonly outboxLimitBytes?: number;
   readonly reliableLimits?: ReliableLimits;
+  /**
+   * The resource's `publicNetworkAccess` / `disableLocalAuth`, read on every client upgrade so a
+   * change applies to the next one (default: open). Connections already open are kept.
+   */
+  readonly access?: () => ClientAccessSettings;
 }
 
 export interface DataPlaneServer {
@@ -94,6 +102,7 @@ export function createDataPlaneServer(options: DataPlaneServerOptions): DataPlan
     inbound,
     webSockets,
     publicHostname: options.publicHostname,
+    access: options.access ?? (() => openClientAccess),
     serviceHosts: () => [
       `${options.publicHostname}:${ports.http}`,
       ...(ports.https === null ? [] : [`${options.publicHostname}:${ports.https}`]),
