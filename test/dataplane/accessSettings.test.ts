@@ -20,6 +20,7 @@ import {
   openRaw,
   startTestServer,
   testKeys,
+  waitFor,
   withTimeout,
   type TestServer,
 } from "./support/dataPlaneHarness.js";
@@ -111,6 +112,34 @@ describe("access settings on client upgrades", () => {
 
     access = open;
     assert.equal(await tryRaw(t), null);
+  });
+
+  it("refuses a reliable connection's recovery while the network is closed, allows it without local auth", async () => {
+    const reliable = "json.reliable.webpubsub.azure.v1";
+    const { client, connectionId, connected } = await connectJson(t, hub, { userId: "rel" }, reliable);
+    const held = (): number =>
+      t.trace.snapshot((r) => r.kind === "connection.held" && r.connectionId === connectionId).length;
+    const heldBefore = held();
+    client.socket.terminate();
+    await waitFor(() => held() > heldBefore, 5000, "the connection to be held");
+    await t.server.hubs(hub).sendToConnection(connectionId, {
+      from: "server",
+      payload: { dataType: "text", data: Buffer.from("while away") },
+    });
+    const recoveryUrl = `ws://localhost:${t.port}/client/hubs/${hub}?awps_connection_id=${encodeURIComponent(connectionId)}&awps_reconnection_token=${encodeURIComponent(String(connected.reconnectionToken))}`;
+
+    access = { ...open, publicNetworkAccess: "Disabled" };
+    const blocked = openRaw(recoveryUrl, [reliable]);
+    assert.equal((await withTimeout(blocked.refusal, 5000, "the answer"))?.status, 403);
+
+    // The reconnection token is no access key: recovery goes on with local auth disabled.
+    access = { ...open, disableLocalAuth: true };
+    const back = openRaw(recoveryUrl, [reliable]);
+    await back.opened;
+    const resent = await back.waitForJson((m) => m.type === "message");
+    assert.equal(resent.data, "while away");
+    back.close();
+    access = open;
   });
 
   it("makes @azure/web-pubsub-client's start fail while a setting is on, and succeed after revert", async () => {
