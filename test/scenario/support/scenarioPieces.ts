@@ -1,12 +1,10 @@
-// Pieces of the end-to-end scenario the composition root will own: a data-plane host whose
-// resources dial through their VNet, plus small helpers shared by the scenario tests.
+// Pieces of the end-to-end scenario: the composition root's data-plane host, whose resources dial
+// through their VNet, plus small helpers shared by the scenario tests.
 import type { WebPubSubDataPlaneHost } from "../../../src/arm/webpubsub/dataPlaneHost.js";
-import {
-  startResourceDataPlane,
-  type ResourceDataPlane,
-} from "../../../src/composition/resourceDataPlane.js";
+import type { ResourceDataPlane } from "../../../src/composition/resourceDataPlane.js";
+import { WebPubSubDataPlanes } from "../../../src/composition/webPubSubDataPlanes.js";
+import { createLocalManagedIdentity } from "../../../src/events/localManagedIdentity.js";
 import type { ManagedNetwork } from "../../../src/network/managedNetwork.js";
-import { createRoutingDialer } from "../../../src/network/routingDialer.js";
 import type { LocalCa } from "../../../src/pki/localCa.js";
 import type { SiteFront } from "../../../src/sitefront/siteFrontServer.js";
 import type { TraceBus } from "../../../src/trace/traceBus.js";
@@ -36,7 +34,10 @@ export async function until<T>(
   }
 }
 
-/** A data-plane host like the composition root's: one real data plane per resource, dialling through its VNet. */
+/**
+ * The composition root's data-plane host (one real data plane per resource, dialling through its
+ * VNet), plus a map of the running planes that the tests read.
+ */
 export function dataPlaneHost(
   ca: LocalCa,
   trace: TraceBus,
@@ -44,44 +45,30 @@ export function dataPlaneHost(
   network: ManagedNetwork,
   running: Map<string, ResourceDataPlane>,
 ): WebPubSubDataPlaneHost {
-  const certificate = ca.issue(["localhost", "127.0.0.1"]);
-  const find = (id: string): ResourceDataPlane | undefined => running.get(id.toLowerCase());
+  const planes = new WebPubSubDataPlanes({
+    host: "127.0.0.1",
+    publicHostname: "localhost",
+    certificate: ca.issue(["localhost", "127.0.0.1"]),
+    caPem: ca.certPem,
+    trace,
+    network,
+    siteFront: () => front().endpoint(),
+    tokenIssuer: createLocalManagedIdentity(),
+    skipApiVersionCheck: false,
+  });
   return {
     async start(spec) {
-      const plane = await startResourceDataPlane({
-        resourceId: spec.resourceId,
-        name: spec.name,
-        keys: spec.keys,
-        hubs: spec.hubs,
-        host: "127.0.0.1",
-        publicHostname: "localhost",
-        httpPort: spec.httpPort,
-        httpsPort: null,
-        certificate,
-        trace,
-        dialer: createRoutingDialer({
-          network,
-          resourceId: spec.resourceId,
-          siteFront: () => front().endpoint(),
-          ca: ca.certPem,
-        }),
-        skipApiVersionCheck: false,
-      });
-      running.set(spec.resourceId.toLowerCase(), plane);
-      return { httpPort: plane.httpPort, httpsPort: null };
+      const started = await planes.start(spec);
+      const plane = planes.get(spec.resourceId);
+      if (plane) running.set(spec.resourceId.toLowerCase(), plane);
+      return started;
     },
     async stop(id) {
-      await find(id)?.close();
+      await planes.stop(id);
       running.delete(id.toLowerCase());
     },
-    async setKeys(id, keys) {
-      find(id)?.keys.replace(keys);
-    },
-    async setHubs(id, hubs) {
-      find(id)?.hubSettings.replace(hubs);
-    },
-    async setAccess() {
-      // Data-plane access settings are not part of this scenario.
-    },
+    setKeys: (id, keys) => planes.setKeys(id, keys),
+    setHubs: (id, hubs) => planes.setHubs(id, hubs),
+    setAccess: (id, access) => planes.setAccess(id, access),
   };
 }
