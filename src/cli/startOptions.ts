@@ -86,6 +86,13 @@ export const startFlags: readonly FlagSpec[] = [
     kind: "number",
   },
   {
+    flag: "--redis-url <url>",
+    key: "redisUrl",
+    description:
+      "scale out: share messages, closes and group operations with every node on this Redis (WPSLINK_REDIS_URL)",
+    kind: "string",
+  },
+  {
     flag: "--log-level <level>",
     key: "logLevel",
     description: "fatal|error|warn|info|debug|trace|silent",

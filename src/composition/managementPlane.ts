@@ -97,6 +97,9 @@ export async function buildManagementPlane(inputs: ManagementPlaneInputs): Promi
     siteFront: () => siteFront.endpoint(),
     tokenIssuer: inputs.identity,
     skipApiVersionCheck: config.skipApiVersionCheck,
+    ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
+    onFanoutError: (resourceName, error) =>
+      logger.warn({ resource: resourceName, error: error.message }, "Redis fan-out problem"),
   });
   registerWebProvider(arm, web);
   const webPubSub = registerWebPubSubProvider(arm, {

@@ -9,6 +9,10 @@ import {
 } from "../dataplane/domain/hubSettings.js";
 import { createDataPlaneServer } from "../dataplane/server/dataPlaneServer.js";
 import { createRestHandler } from "../dataplane/rest/restHandler.js";
+import { compileFilter } from "../dataplane/rest/odataFilter.js";
+import type { HubOperations } from "../dataplane/domain/hubOperations.js";
+import type { Fanout } from "../fanout/fanout.js";
+import { createRedisFanout } from "../fanout/redis/redisFanout.js";
 import { createUpstreamEvents } from "../events/createUpstreamEvents.js";
 import type { EgressDialer } from "../network/egressDialer.js";
 import type { ManagedIdentityTokenIssuer } from "../events/managedIdentity.js";
@@ -49,6 +53,10 @@ export interface ResourceDataPlaneOptions {
   readonly skipApiVersionCheck: boolean;
   /** Signs tokens for `ManagedIdentity` event handlers (one identity for the whole emulator). */
   readonly tokenIssuer?: ManagedIdentityTokenIssuer;
+  /** Scale-out: the Redis every node serving this resource shares; absent = in-process fan-out. */
+  readonly redisUrl?: string;
+  /** Problems of the Redis fan-out after start (lost subscription, undecodable messages). */
+  readonly onFanoutError?: (error: Error) => void;
 }
 
 export interface ResourceDataPlane {
@@ -94,7 +102,54 @@ function accessGate(inner: RestHandler, access: () => DataPlaneAccessSettings): 
   };
 }
 
+/** Channels of one resource: resource names are unique per emulator and equal on every node. */
+export const redisChannelPrefix = "wpslink";
+
+interface ResourceFanout {
+  /** Absent = the data plane server's own in-process fan-out. */
+  readonly fanout?: Fanout;
+  /** The hub operations the REST API acts through. */
+  readonly restHubs: (localHubs: (hub: string) => HubOperations) => (hub: string) => HubOperations;
+}
+
+async function resourceFanout(options: ResourceDataPlaneOptions): Promise<ResourceFanout> {
+  if (options.redisUrl === undefined) return { restHubs: (localHubs) => localHubs };
+  const resourceName = options.name.toLowerCase();
+  const trace = options.trace;
+  // Rejects, naming the URL and how to start Redis, when it cannot be reached: never falls back.
+  const fanout = await createRedisFanout({
+    url: options.redisUrl,
+    channelPrefix: redisChannelPrefix,
+    resourceName,
+    compileFilter,
+    onError: (error) => {
+      trace.publish({
+        category: "message",
+        kind: "fanout.error",
+        resource: options.name,
+        details: { error: error.message },
+      });
+      options.onFanoutError?.(error);
+    },
+  });
+  // Group, close and permission operations of the REST API reach the connections of every node.
+  return { fanout, restHubs: (localHubs) => fanout.clusterHubs(localHubs) };
+}
+
 export async function startResourceDataPlane(options: ResourceDataPlaneOptions): Promise<ResourceDataPlane> {
+  const cluster = await resourceFanout(options);
+  try {
+    return await startWithFanout(options, cluster);
+  } catch (error) {
+    await cluster.fanout?.close();
+    throw error;
+  }
+}
+
+async function startWithFanout(
+  options: ResourceDataPlaneOptions,
+  cluster: ResourceFanout,
+): Promise<ResourceDataPlane> {
   const keys = new AccessKeyRing(options.keys);
   const hubSettings = new MutableHubSettings(options.hubs);
   const upstream = createUpstreamEvents({
@@ -106,9 +161,10 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     ...(options.tokenIssuer ? { tokenIssuer: options.tokenIssuer } : {}),
   });
   let access = openAccess;
+  // Called per request (and per request from another node), after `server` below exists.
+  const restHubs = cluster.restHubs((hub) => server.hubs(hub));
   const restHandler = createRestHandler({
-    // Called per request, after `server` below exists.
-    hubs: (hub) => server.hubs(hub),
+    hubs: restHubs,
     keys,
     trace: options.trace,
     resourceName: options.name,
@@ -124,6 +180,7 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     httpPort: options.httpPort,
     publicHostname: options.publicHostname,
     restHandler: accessGate(restHandler, () => access),
+    ...(cluster.fanout ? { fanout: cluster.fanout } : {}),
     // The same settings on client upgrades (403 / 401 before the handshake).
     access: () => access,
     ...(options.httpsPort === null
@@ -144,6 +201,8 @@ export async function startResourceDataPlane(options: ResourceDataPlaneOptions):
     close: async () => {
       await running.close();
       await upstream.close();
+      // The server closes only a fan-out it made itself.
+      await cluster.fanout?.close();
     },
   };
 }

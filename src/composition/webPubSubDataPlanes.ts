@@ -24,6 +24,10 @@ export interface WebPubSubDataPlanesOptions {
   readonly siteFront: () => SiteFrontEndpoint | undefined;
   readonly tokenIssuer: ManagedIdentityTokenIssuer;
   readonly skipApiVersionCheck: boolean;
+  /** Scale-out: every resource's data plane shares messages and operations with other nodes here. */
+  readonly redisUrl?: string;
+  /** Problems of a resource's Redis fan-out after start. */
+  readonly onFanoutError?: (resourceName: string, error: Error) => void;
 }
 
 export class WebPubSubDataPlanes implements WebPubSubDataPlaneHost {
@@ -54,6 +58,8 @@ export class WebPubSubDataPlanes implements WebPubSubDataPlaneHost {
       }),
       tokenIssuer: o.tokenIssuer,
       skipApiVersionCheck: o.skipApiVersionCheck,
+      ...(o.redisUrl !== undefined ? { redisUrl: o.redisUrl } : {}),
+      ...(o.onFanoutError ? { onFanoutError: (error: Error) => o.onFanoutError?.(spec.name, error) } : {}),
     });
     plane.setAccess(spec.access);
     this.running.set(key, plane);

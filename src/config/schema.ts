@@ -69,6 +69,15 @@ export const configSchema = z
     propagationDelayMs: z.number().int().min(0).max(600_000).default(3000),
     /** How long a site-side approve / reject / delete of a private endpoint connection takes (Approving, Rejecting, Disconnecting). */
     siteTransitionDelayMs: z.number().int().min(0).max(600_000).default(1000),
+    /**
+     * Redis that every node serving the same resources shares (`redis://` or `rediss://`); when set,
+     * messages, closes and group operations reach connections on every node. Unset = one node.
+     */
+    redisUrl: z
+      .string()
+      .url()
+      .refine((url) => /^rediss?:\/\//i.test(url), "a Redis URL starts with redis:// or rediss://")
+      .optional(),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     json: z.boolean().default(false),
     defaultResource: z

@@ -234,19 +234,105 @@ describe("Redis fan-out across two data-plane nodes", () => {
     }
   });
 
-  it("a filtered send fails loudly instead of reaching only some nodes", async () => {
+  it("filtered sends reach matching connections on every node, and only those", async () => {
+    const onA = await connect(nodeA, PROTOBUF, "filter-a");
+    const onB = await connect(nodeB, PROTOBUF, "filter-b");
+    const otherOnB = await connect(nodeB, PROTOBUF, "filter-c");
+    const [idA, idB, idC] = [
+      await connectionIdOf(onA),
+      await connectionIdOf(onB),
+      await connectionIdOf(otherOnB),
+    ];
+
+    // Sent on A, matches only B's connection: A's and C's must not get it.
+    await restA.sendToAll("only b", { contentType: "text/plain", filter: "userId eq 'filter-b'" });
+    // Sent on B, matches A's and C's connections (one per node).
+    await restB.sendToAll("a and c", {
+      contentType: "text/plain",
+      filter: `connectionId eq '${idA}' or connectionId eq '${idC}'`,
+    });
+    await restB.group("froom").addConnection(idA);
+    await restA.group("froom").addConnection(idB);
+    await restA.group("froom").sendToAll("group, not b", {
+      contentType: "text/plain",
+      filter: `connectionId ne '${idB}'`,
+    });
+    for (const client of [onA, onB, otherOnB])
+      await restA.sendToConnection(await connectionIdOf(client), "sentinel", { contentType: "text/plain" });
+    for (const client of [onA, onB, otherOnB])
+      await client.next<Downstream>((f) => f.dataMessage?.data.textData === "sentinel");
+
+    const texts = (client: RawClient) =>
+      client
+        .dataMessages()
+        .map((m) => m.data.textData)
+        .filter((t) => t !== "sentinel");
+    assert.deepEqual(texts(onA), ["a and c", "group, not b"]);
+    assert.deepEqual(texts(onB), ["only b"]);
+    assert.deepEqual(texts(otherOnB), ["a and c"]);
+  });
+
+  it("filtered bulk group operations run the filter on every node", async () => {
+    const onA = await connect(nodeA, PROTOBUF, "bulk-a");
+    const onB = await connect(nodeB, PROTOBUF, "bulk-b");
+    // bulk-c (on B) matches none of the filters below and must stay out of every group.
+    const otherOnB = await connect(nodeB, PROTOBUF, "bulk-c");
+    const [idA, idB, _idC] = [
+      await connectionIdOf(onA),
+      await connectionIdOf(onB),
+      await connectionIdOf(otherOnB),
+    ];
+    const members = async (group: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const member of await restA.group(group).listConnections()) ids.push(member.connectionId);
+      return ids;
+    };
+
+    // From node A: every connection of users bulk-a and bulk-b, held by both nodes.
+    await restA.addConnectionsToGroups(["bulk1", "bulk2"], "userId eq 'bulk-a' or userId eq 'bulk-b'");
+    assert.deepEqual(await members("bulk1"), [idA, idB].sort());
+    assert.deepEqual(await members("bulk2"), [idA, idB].sort());
+
+    // From node B: remove from bulk1 whoever is in bulk2 and is not on B's first connection.
+    await restB.removeConnectionsFromGroups(["bulk1"], `'bulk2' in groups and connectionId ne '${idB}'`);
+    assert.deepEqual(await members("bulk1"), [idB]);
+    assert.deepEqual(await members("bulk2"), [idA, idB].sort());
+
+    // An empty filter selects every connection of every node.
+    await restB.removeConnectionsFromGroups(["bulk2"], "");
+    assert.equal(await restA.groupExists("bulk2"), false);
+  });
+
+  it("a filter that does not parse is refused with 400 before it reaches any node", async () => {
     const noRetries = new WebPubSubServiceClient(
       `Endpoint=${nodeA.endpoint};AccessKey=${accessKeys.primary};Version=1.0;`,
       hub,
       { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
     );
     await assert.rejects(
-      noRetries.sendToAll("filtered", { contentType: "text/plain", filter: "userId eq 'user-a'" }),
-      (error: { statusCode?: number; message?: string }) => {
-        assert.equal(error.statusCode, 500);
-        assert.match(error.message ?? "", /filter text/);
-        return true;
-      },
+      noRetries.sendToAll("filtered", { contentType: "text/plain", filter: "userId eq" }),
+      (error: { statusCode?: number }) => error.statusCode === 400,
+    );
+    await assert.rejects(
+      noRetries.addConnectionsToGroups(["g"], "userId eq"),
+      (error: { statusCode?: number }) => error.statusCode === 400,
+    );
+  });
+
+  it("a filtered delivery without its text is refused rather than reaching only some nodes", async () => {
+    await assert.rejects(
+      fanoutA.publish({
+        hub,
+        target: { kind: "all" },
+        message: { from: "server", payload: { dataType: "text", data: Buffer.from("x") } },
+        filter: () => true,
+      }),
+      /filter text/,
+    );
+    const cluster = fanoutA.clusterHubs(nodeA.server.hubs.bind(nodeA.server))(hub);
+    await assert.rejects(
+      cluster.addConnectionsToGroups(["g"], () => true),
+      /filter's text/,
     );
   });
 

@@ -35,6 +35,7 @@ export class LocalHubOperations implements HubOperations {
       message,
       ...(options?.excluded ? { excluded: options.excluded } : {}),
       ...(options?.filter ? { filter: options.filter } : {}),
+      ...(options?.filterText !== undefined ? { filterText: options.filterText } : {}),
       ...(options?.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}),
     });
   }

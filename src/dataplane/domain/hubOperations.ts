@@ -18,6 +18,11 @@ export type ConnectionPredicate = (connection: ConnectionView) => boolean;
 export interface SendOptions {
   readonly excluded?: readonly string[];
   readonly filter?: ConnectionPredicate;
+  /**
+   * The OData source text `filter` was compiled from. A clustered fan-out sends this text to the
+   * other nodes, which compile it again (a compiled predicate cannot cross processes).
+   */
+  readonly filterText?: string;
   /** 0–300; 0 or absent means no expiry. */
   readonly ttlSeconds?: number;
 }
@@ -51,9 +56,20 @@ export interface HubOperations {
   addUserToGroup(userId: string, group: string): Promise<boolean>;
   removeUserFromGroup(userId: string, group: string): Promise<void>;
   removeUserFromAllGroups(userId: string): Promise<void>;
-  /** Bulk operations; no filter selects every connection of the hub. */
-  addConnectionsToGroups(groups: readonly string[], filter?: ConnectionPredicate): Promise<void>;
-  removeConnectionsFromGroups(groups: readonly string[], filter?: ConnectionPredicate): Promise<void>;
+  /**
+   * Bulk operations; no filter selects every connection of the hub. `filterText` is the OData
+   * source of `filter`, needed by a clustered implementation to run the filter on other nodes.
+   */
+  addConnectionsToGroups(
+    groups: readonly string[],
+    filter?: ConnectionPredicate,
+    filterText?: string,
+  ): Promise<void>;
+  removeConnectionsFromGroups(
+    groups: readonly string[],
+    filter?: ConnectionPredicate,
+    filterText?: string,
+  ): Promise<void>;
 
   /** False when the connection does not exist. `targetName` = a group; absent = all groups. */
   grantPermission(connectionId: string, permission: Permission, targetName?: string): Promise<boolean>;

@@ -48,7 +48,13 @@ async function readGroupsRequest(call: RestCall) {
   if (filter !== undefined && filter !== null && typeof filter !== "string") {
     throw refuse.badRequest("'filter' must be a string.", "filter");
   }
-  return { groups: groups.map((g) => validGroup(g, "groups")), filter: optionalFilter(filter) };
+  const compiled = optionalFilter(filter);
+  return {
+    groups: groups.map((g) => validGroup(g, "groups")),
+    filter: compiled,
+    // The text travels with the predicate so other nodes of a cluster can compile it again.
+    filterText: compiled && typeof filter === "string" ? filter : undefined,
+  };
 }
 
 interface PageCursor {
@@ -194,8 +200,8 @@ export const groupOperations: readonly RestOperation[] = [
     pattern: "/api/hubs/{hub}/:addToGroups",
     authenticated: true,
     async run(call) {
-      const { groups, filter } = await readGroupsRequest(call);
-      await call.hub().addConnectionsToGroups(groups, filter);
+      const { groups, filter, filterText } = await readGroupsRequest(call);
+      await call.hub().addConnectionsToGroups(groups, filter, filterText);
       return ok;
     },
   },
@@ -205,8 +211,8 @@ export const groupOperations: readonly RestOperation[] = [
     pattern: "/api/hubs/{hub}/:removeFromGroups",
     authenticated: true,
     async run(call) {
-      const { groups, filter } = await readGroupsRequest(call);
-      await call.hub().removeConnectionsFromGroups(groups, filter);
+      const { groups, filter, filterText } = await readGroupsRequest(call);
+      await call.hub().removeConnectionsFromGroups(groups, filter, filterText);
       return ok;
     },
   },

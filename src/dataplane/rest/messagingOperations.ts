@@ -15,10 +15,12 @@ const existsResult = (exists: boolean): RestResult => ({ status: exists ? 200 : 
 function sendOptions(call: RestCall, withExcluded: boolean, withFilter: boolean): SendOptions {
   const ttlSeconds = optionalInteger(call.query, "messageTtlSeconds", 0, 300);
   const excluded = withExcluded ? repeated(call.query, "excluded") : [];
-  const filter = withFilter ? optionalFilter(optionalString(call.query, "filter")) : undefined;
+  const filterText = withFilter ? optionalString(call.query, "filter") : undefined;
+  const filter = optionalFilter(filterText);
   return {
     ...(excluded.length > 0 ? { excluded } : {}),
-    ...(filter ? { filter } : {}),
+    // The text travels with the predicate so other nodes of a cluster can compile it again.
+    ...(filter && filterText !== undefined ? { filter, filterText } : {}),
     ...(ttlSeconds ? { ttlSeconds } : {}),
   };
 }

@@ -52,19 +52,32 @@ export function isClusterOperation(name: string): name is ClusterOperation {
   return Object.prototype.hasOwnProperty.call(gatherRules, name);
 }
 
-/** Runs a request from another node on this node's connections; the answer must survive JSON. */
+/** The bulk group operations, whose filter crosses nodes as its OData text. */
+const filteredBulkOperations = new Set<ClusterOperation>([
+  "addConnectionsToGroups",
+  "removeConnectionsFromGroups",
+]);
+
+/**
+ * Runs a request from another node on this node's connections; the answer must survive JSON.
+ * `compileFilter` turns the OData text of a filtered bulk group operation into a predicate again.
+ */
 export async function runClusterOperation(
   local: HubOperations,
   operation: ClusterOperation,
   args: readonly unknown[],
+  compileFilter: (text: string) => ConnectionPredicate,
 ): Promise<unknown> {
+  // JSON turned absent optional arguments into null; no operation takes a null argument.
+  let values = args.map((value) => (value === null ? undefined : value));
+  if (filteredBulkOperations.has(operation)) {
+    // On the wire: [groups, filterText?]; locally: (groups, predicate, filterText).
+    const [groups, filterText] = values;
+    values = typeof filterText === "string" ? [groups, compileFilter(filterText), filterText] : [groups];
+  }
   // The arguments were produced by ClusterHubOperations for this very method.
   const method = local[operation] as (...values: unknown[]) => Promise<unknown>;
-  // JSON turned absent optional arguments into null; no operation takes a null argument.
-  const result = await method.apply(
-    local,
-    args.map((value) => (value === null ? undefined : value)),
-  );
+  const result = await method.apply(local, values);
   if (operation !== "listGroupConnections") return result;
   return (result as ConnectionView[]).map((view): ConnectionViewWire => ({
     connectionId: view.connectionId,
@@ -74,12 +87,9 @@ export async function runClusterOperation(
   }));
 }
 
-function refuseFilter(operation: string): never {
-  // A compiled predicate cannot cross processes; see the report on `filterText`.
-  throw new Error(
-    `${operation} with an OData filter is not supported across wpslink nodes yet: ` +
-      "the filter reaches the fan-out only as a compiled function, not as its text",
-  );
+function refuseFilter(operation: string): Error {
+  // A compiled predicate cannot cross processes; only its source text can.
+  return new Error(`${operation} with an OData filter needs the filter's text to reach other wpslink nodes`);
 }
 
 export class ClusterHubOperations implements HubOperations {
@@ -159,13 +169,24 @@ export class ClusterHubOperations implements HubOperations {
   removeUserFromAllGroups(userId: string): Promise<void> {
     return this.all("removeUserFromAllGroups", userId);
   }
-  addConnectionsToGroups(groups: readonly string[], filter?: ConnectionPredicate): Promise<void> {
-    if (filter) return Promise.reject(refuseFilter("addConnectionsToGroups"));
-    return this.all("addConnectionsToGroups", groups);
+  // A filter crosses nodes as its text; each node compiles it and runs it on its own connections.
+  addConnectionsToGroups(
+    groups: readonly string[],
+    filter?: ConnectionPredicate,
+    filterText?: string,
+  ): Promise<void> {
+    if (!filter) return this.all("addConnectionsToGroups", groups);
+    if (filterText === undefined) return Promise.reject(refuseFilter("addConnectionsToGroups"));
+    return this.all("addConnectionsToGroups", groups, filterText);
   }
-  removeConnectionsFromGroups(groups: readonly string[], filter?: ConnectionPredicate): Promise<void> {
-    if (filter) return Promise.reject(refuseFilter("removeConnectionsFromGroups"));
-    return this.all("removeConnectionsFromGroups", groups);
+  removeConnectionsFromGroups(
+    groups: readonly string[],
+    filter?: ConnectionPredicate,
+    filterText?: string,
+  ): Promise<void> {
+    if (!filter) return this.all("removeConnectionsFromGroups", groups);
+    if (filterText === undefined) return Promise.reject(refuseFilter("removeConnectionsFromGroups"));
+    return this.all("removeConnectionsFromGroups", groups, filterText);
   }
 
   grantPermission(connectionId: string, permission: Permission, targetName?: string): Promise<boolean> {

@@ -29,7 +29,7 @@ export interface RedisFanoutOptions {
   /** Keeps unrelated deployments (or test runs) sharing a Redis apart. */
   readonly channelPrefix: string;
   readonly resourceName: string;
-  /** Compiles a send's OData filter text again on the receiving node. */
+  /** Compiles the OData filter text of a send or bulk group operation again on the receiving node. */
   readonly compileFilter: (text: string) => ConnectionPredicate;
   /** How long a hub operation waits for every node's answer (default 5 s). */
   readonly requestTimeoutMs?: number;
@@ -118,7 +118,8 @@ export async function createRedisFanout(options: RedisFanoutOptions): Promise<Re
     subscriber.disconnect();
     throw new Error(
       `The Redis fan-out cannot reach ${url} (${(error as Error).message}). ` +
-        "Start Redis there (for example `redis-server --port 6379 --daemonize yes`) or point the fan-out at another URL.",
+        "Start Redis there (for example `redis-server --port 6379 --daemonize yes`) or point " +
+        "--redis-url (WPSLINK_REDIS_URL) at a running Redis.",
     );
   }
 
@@ -167,7 +168,12 @@ export async function createRedisFanout(options: RedisFanoutOptions): Promise<Re
       if (!localHubs)
         throw new Error("this node has no hub operations attached (clusterHubs was not called)");
       if (!isClusterOperation(request.operation)) throw new Error(`unknown operation ${request.operation}`);
-      const result = await runClusterOperation(localHubs(request.hub), request.operation, request.args);
+      const result = await runClusterOperation(
+        localHubs(request.hub),
+        request.operation,
+        request.args,
+        options.compileFilter,
+      );
       reply = { kind: "reply", node: nodeId, id: request.id, result };
     } catch (error) {
       reply = { kind: "reply", node: nodeId, id: request.id, error: (error as Error).message };
