@@ -5,13 +5,15 @@
 // skips) without Redis; `scripts/ensure-redis.sh` starts one.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { WebPubSubManagementClient } from "@azure/arm-webpubsub";
 import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient, WebPubSubJsonProtocol } from "@azure/web-pubsub-client";
-import { startWpslinkProcess, type WpslinkProcess } from "../support/wpslinkProcess.js";
+import { createLocalCredential } from "../../src/arm/auth/localCredential.js";
+import { startWpslinkProcess, trustedWorkspace, type WpslinkProcess } from "../support/wpslinkProcess.js";
 
 const redisUrl = "redis://127.0.0.1:6379";
 const hub = "chat";
@@ -149,5 +151,81 @@ describe("two wpslink processes scaled out on Redis", () => {
       }),
       /cannot reach redis:\/\/127\.0\.0\.1:1 .*redis-server --port 6379/s,
     );
+  });
+});
+
+describe("a resource created through ARM on two scaled-out processes", () => {
+  // Workspaces with the CA this test run trusts, so the SDKs accept both nodes' HTTPS.
+  const workspaces = [trustedWorkspace(), trustedWorkspace()];
+  const resourceName = `arm-${randomUUID().slice(0, 8)}`;
+  const nodes: WpslinkProcess[] = [];
+
+  after(async () => {
+    await Promise.all(nodes.map((node) => node.stop()));
+    for (const workspace of workspaces) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  /** Creates the resource on a node through @azure/arm-webpubsub; answers its connection string. */
+  async function createResource(node: WpslinkProcess): Promise<string> {
+    const endpoint = node.summary.managementUrl;
+    assert.ok(endpoint, "the node serves the management API");
+    const arm = new WebPubSubManagementClient(
+      createLocalCredential({ managementUrl: endpoint }),
+      "00000000-0000-0000-0000-000000000000",
+      { endpoint, credentialScopes: [`${endpoint}/.default`] },
+    );
+    await arm.webPubSub.beginCreateOrUpdateAndWait(
+      "scaleout",
+      resourceName,
+      { location: "eastus", sku: { name: "Standard_S1" } },
+      { updateIntervalInMs: 50 },
+    );
+    const keys = await arm.webPubSub.listKeys("scaleout", resourceName);
+    assert.ok(keys.primaryConnectionString);
+    return keys.primaryConnectionString;
+  }
+
+  it("joins the data planes of the same resource name on both nodes", async () => {
+    nodes.push(
+      ...(await Promise.all(
+        workspaces.map((workspace) =>
+          startWpslinkProcess(["--location", workspace, "--redis-url", redisUrl], {
+            env: { WPSLINK_FROM_SOURCE: "1" },
+            timeoutMs: 60_000,
+          }),
+        ),
+      )),
+    );
+    const [nodeA, nodeB] = nodes as [WpslinkProcess, WpslinkProcess];
+    // Each node keeps its own ARM state, so the keys differ: each SDK uses its node's own.
+    const serviceA = new WebPubSubServiceClient(await createResource(nodeA), hub);
+    const serviceB = new WebPubSubServiceClient(await createResource(nodeB), hub);
+
+    const { url } = await serviceA.getClientAccessToken({ userId: "carol" });
+    const client = new WebPubSubClient(url, {
+      protocol: WebPubSubJsonProtocol(),
+      autoReconnect: false,
+      keepAliveIntervalInMs: 0,
+      keepAliveTimeoutInMs: 0,
+    });
+    const inbox = new Inbox();
+    client.on("server-message", (e) => inbox.push(e.message.data));
+    const connected = new Promise<string>((resolve) =>
+      client.on("connected", (e) => resolve(e.connectionId)),
+    );
+    await client.start();
+    try {
+      const connectionId = await connected;
+      assert.equal(await serviceB.connectionExists(connectionId), true);
+      await serviceB.sendToAll({ through: "an ARM resource" });
+      await serviceB.sendToUser("carol", "filtered", {
+        contentType: "text/plain",
+        filter: "userId eq 'carol'",
+      });
+      await inbox.next({ through: "an ARM resource" });
+      await inbox.next("filtered");
+    } finally {
+      client.stop();
+    }
   });
 });
