@@ -1,6 +1,7 @@
 // The one managed identity of the emulator: it signs the bearer tokens that `ManagedIdentity`
 // event handlers receive. Its key is kept in the workspace so upstreams that cached the JWKS keep
 // working across restarts; the JWKS is served on the management listener.
+import { generateKeyPair } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -8,8 +9,26 @@ import { createLocalManagedIdentity, type LocalManagedIdentity } from "../events
 
 export const managedIdentityJwksPath = "/_wpslink/identity/jwks";
 
-export function loadOrCreateManagedIdentity(workspaceRoot: string | null): LocalManagedIdentity {
-  if (workspaceRoot === null) return createLocalManagedIdentity();
+/** A new 2048-bit RSA key (PKCS#8 PEM), made on the thread pool so start-up work runs meanwhile. */
+function newSigningKey(): Promise<string> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair(
+      "rsa",
+      {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: "spki", format: "pem" },
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      },
+      (error: Error | null, _publicKey: string, privateKey: string) =>
+        error ? reject(error) : resolve(privateKey),
+    ),
+  );
+}
+
+export async function loadOrCreateManagedIdentity(
+  workspaceRoot: string | null,
+): Promise<LocalManagedIdentity> {
+  if (workspaceRoot === null) return createLocalManagedIdentity({ privateKeyPem: await newSigningKey() });
   const folder = join(workspaceRoot, "identity");
   const keyFile = join(folder, "managed-identity.pem");
   const idFile = join(folder, "managed-identity.json");
@@ -17,7 +36,7 @@ export function loadOrCreateManagedIdentity(workspaceRoot: string | null): Local
     const ids = JSON.parse(readFileSync(idFile, "utf8")) as { principalId: string; clientId: string };
     return createLocalManagedIdentity({ ...ids, privateKeyPem: readFileSync(keyFile, "utf8") });
   }
-  const identity = createLocalManagedIdentity();
+  const identity = createLocalManagedIdentity({ privateKeyPem: await newSigningKey() });
   mkdirSync(folder, { recursive: true });
   writeFileSync(keyFile, identity.privateKeyPem, { mode: 0o600 });
   writeFileSync(

@@ -52,9 +52,12 @@ function hubsFromConfig(config: WpslinkConfig): Map<string, HubSettings> {
 export async function startWpslink(config: WpslinkConfig): Promise<RunningWpslink> {
   const logger = createLogger(config.logLevel);
   const workspace = openWorkspace(config.location, config.inMemory);
+  // The identity's key is made on the thread pool while the CA is made on this thread.
+  const identityPromise = loadOrCreateManagedIdentity(workspace.root);
+  identityPromise.catch(() => undefined);
   const ca = loadOrCreateLocalCa(workspace.certificates);
   const trace = new TraceBus();
-  const identity = loadOrCreateManagedIdentity(workspace.root);
+  const identity = await identityPromise;
   const parts = await buildManagementPlane({
     config,
     workspaceRoot: workspace.root,
