@@ -188,9 +188,10 @@ describe("a resource created through ARM on two scaled-out processes", () => {
   it("joins the data planes of the same resource name on both nodes", async () => {
     nodes.push(
       ...(await Promise.all(
-        workspaces.map((workspace) =>
-          startWpslinkProcess(["--location", workspace, "--redis-url", redisUrl], {
-            env: { WPSLINK_FROM_SOURCE: "1" },
+        // One node takes the flag, the other the environment variable.
+        workspaces.map((workspace, index) =>
+          startWpslinkProcess(["--location", workspace, ...(index === 0 ? ["--redis-url", redisUrl] : [])], {
+            env: { WPSLINK_FROM_SOURCE: "1", ...(index === 1 ? { WPSLINK_REDIS_URL: redisUrl } : {}) },
             timeoutMs: 60_000,
           }),
         ),
