@@ -1,7 +1,7 @@
 // The servers under test, each in its own process: wpslink (the real `wpslink start` process),
 // the bare `ws` frame-once limit, and socket.io 4. Each one says how load clients reach it and how
 // the publisher posts a message to a group.
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBenchChild } from "../harness/benchChild.js";
@@ -69,6 +69,9 @@ export async function startWpslink(options: WpslinkOptions = {}): Promise<Runnin
     commandArgs: [...(options.nodeArgs ?? []), "bin/wpslink.js", "start"],
     // Measure the sources as they are, never a stale build in dist/.
     env: { WPSLINK_FROM_SOURCE: "1" },
+  }).catch((error: unknown) => {
+    rmSync(configDir, { recursive: true, force: true });
+    throw error;
   });
   const resource = running.summary.defaultResource;
   const httpUrl = new URL(resource.httpUrl);
@@ -104,6 +107,7 @@ export async function startWpslink(options: WpslinkOptions = {}): Promise<Runnin
     stderr: () => running.stderr().slice(-2000),
     async stop() {
       await running.stop();
+      rmSync(configDir, { recursive: true, force: true });
     },
   };
 }
