@@ -127,6 +127,52 @@ describe("hub operations across nodes (scatter/gather)", () => {
     }
   });
 
+  it("a filtered bulk group operation reaches every node as text and is compiled there", async () => {
+    const callsA: Call[] = [];
+    const callsB: Call[] = [];
+    const a = await open("bulkfilter");
+    const b = await open("bulkfilter");
+    const hubsA = a.clusterHubs(recordingHubs(callsA, {}));
+    b.clusterHubs(recordingHubs(callsB, {}));
+    const text = "userId eq 'u1' or 'vip' in groups";
+
+    await hubsA("h").addConnectionsToGroups(["g1", "g2"], compileFilter(text), text);
+    await hubsA("h").removeConnectionsFromGroups(["g1"]);
+
+    const view = (userId: string, groups: string[]): ConnectionView => ({
+      connectionId: `c-${userId}`,
+      userId,
+      groups: new Set(groups),
+      protocol: null,
+    });
+    for (const calls of [callsA, callsB]) {
+      const [add, remove] = calls;
+      assert.equal(add?.operation, "addConnectionsToGroups");
+      assert.deepEqual(add.args[0], ["g1", "g2"]);
+      assert.equal(add.args[2], text);
+      // The predicate was compiled on the receiving node from the text.
+      const predicate = add.args[1] as (connection: ConnectionView) => boolean;
+      assert.equal(typeof predicate, "function");
+      assert.equal(predicate(view("u1", [])), true);
+      assert.equal(predicate(view("u2", ["vip"])), true);
+      assert.equal(predicate(view("u2", ["other"])), false);
+      // Without a filter no predicate arrives: every connection is selected.
+      assert.equal(remove?.operation, "removeConnectionsFromGroups");
+      assert.deepEqual(remove.args, [["g1"]]);
+    }
+  });
+
+  it("a filtered bulk group operation without its text is refused before reaching any node", async () => {
+    const calls: Call[] = [];
+    const a = await open("bulknotext");
+    const hubs = a.clusterHubs(recordingHubs(calls, {}));
+    await assert.rejects(
+      hubs("h").removeConnectionsFromGroups(["g"], () => true),
+      /needs the filter's text to reach other wpslink nodes/,
+    );
+    assert.deepEqual(calls, []);
+  });
+
   it("a node that cannot run the operation makes it fail with that node's reason", async () => {
     const a = await open("unattached");
     await open("unattached"); // never calls clusterHubs
