@@ -11,7 +11,7 @@ import { selectHandler, type EventKind } from "./handlerMatching.js";
 import type { ManagedIdentityTokenIssuer } from "./managedIdentity.js";
 import { ceSignature } from "./signature.js";
 import type { UpstreamCaller, UpstreamResponse } from "./upstreamCaller.js";
-import { expandUrlTemplate, redactedUrl } from "./urlTemplate.js";
+import { redactedUrl, UrlTemplateCache } from "./urlTemplate.js";
 
 /** An event whose handler is known. */
 export interface RoutedEvent {
@@ -45,6 +45,8 @@ export interface EventDeliveryOptions {
 }
 
 export class EventDelivery {
+  private readonly urls = new UrlTemplateCache();
+
   constructor(private readonly options: EventDeliveryOptions) {}
 
   handles(hub: string, kind: EventKind): boolean {
@@ -56,15 +58,11 @@ export class EventDelivery {
     const handler = selectHandler(this.options.hubSettings.get(hub), kind);
     if (!handler) return undefined;
     const eventName = "system" in kind ? kind.system : kind.user;
-    try {
-      return {
-        handler,
-        url: expandUrlTemplate(handler.urlTemplate, hub, eventName),
-        validationUrl: expandUrlTemplate(handler.urlTemplate, hub, "validate"),
-      };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
+    const url = this.urls.expand(handler.urlTemplate, hub, eventName);
+    if ("error" in url) return url;
+    const validationUrl = this.urls.expand(handler.urlTemplate, hub, "validate");
+    if ("error" in validationUrl) return validationUrl;
+    return { handler, url: url.url, validationUrl: validationUrl.url };
   }
 
   async send(routed: RoutedEvent, event: OutgoingEvent): Promise<DeliveryResult> {

@@ -6,12 +6,24 @@ import type { EventHandlerSettings, HubSettings, SystemEventName } from "../data
 
 export type EventKind = { readonly system: SystemEventName } | { readonly user: string };
 
+/** Parsed patterns: `true` for "every event", else the listed names (patterns are few and reused). */
+const parsedPatterns = new Map<string, true | ReadonlySet<string>>();
+
+function parsePattern(pattern: string): true | ReadonlySet<string> {
+  let parsed = parsedPatterns.get(pattern);
+  if (parsed === undefined) {
+    const parts = pattern.split(",").map((part) => part.trim());
+    parsed = parts.includes("*") ? true : new Set(parts);
+    if (parsedPatterns.size >= 1000) parsedPatterns.clear();
+    parsedPatterns.set(pattern, parsed);
+  }
+  return parsed;
+}
+
 export function userEventPatternMatches(pattern: string | undefined, event: string): boolean {
   if (!pattern) return false;
-  return pattern
-    .split(",")
-    .map((part) => part.trim())
-    .some((part) => part === "*" || part === event);
+  const parsed = parsePattern(pattern);
+  return parsed === true || parsed.has(event);
 }
 
 export function handlerSubscribes(handler: EventHandlerSettings, kind: EventKind): boolean {

@@ -7,6 +7,7 @@ import type { TraceBus } from "../trace/traceBus.js";
 import type { UpstreamClientPool } from "./upstreamClientPool.js";
 import type { UpstreamSettings } from "./upstreamSettings.js";
 import { redactedUrl } from "./urlTemplate.js";
+import { startExchange, type Exchange, type ResponseHeaders } from "./upstreamExchange.js";
 
 export interface UpstreamRequest {
   readonly method: "POST" | "OPTIONS";
@@ -23,7 +24,7 @@ export interface UpstreamRequest {
   readonly attemptTimeoutMs?: number;
 }
 
-export type ResponseHeaders = Record<string, string | string[] | undefined>;
+export type { ResponseHeaders };
 
 export interface UpstreamResponse {
   readonly status: number;
@@ -61,7 +62,18 @@ export interface UpstreamCallerOptions {
 }
 
 export class UpstreamCaller {
-  constructor(private readonly options: UpstreamCallerOptions) {}
+  /** Exchanges on the wire: shutdown aborts them all (one listener, not one per call). */
+  private readonly inFlight = new Set<Exchange>();
+
+  constructor(private readonly options: UpstreamCallerOptions) {
+    options.shutdown.addEventListener(
+      "abort",
+      () => {
+        for (const exchange of this.inFlight) exchange.abort();
+      },
+      { once: true },
+    );
+  }
 
   async call(request: UpstreamRequest): Promise<UpstreamResult> {
     const { settings, shutdown } = this.options;
@@ -99,45 +111,65 @@ export class UpstreamCaller {
   ): Promise<AttemptResult> {
     const started = performance.now();
     const lease = this.options.pool.acquire(request.url.origin);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onShutdown = (): void => controller.abort();
-    this.options.shutdown.addEventListener("abort", onShutdown, { once: true });
+    const { maxResponseBytes } = this.options.settings;
     let result: AttemptResult;
+    let timedOut = false;
+    let exchange: Exchange | undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const response = await lease.client.request({
+      exchange = startExchange(lease.client, {
         method: request.method,
         path: request.url.pathname + request.url.search,
         headers: request.headers,
         body: request.body,
-        signal: controller.signal,
+        maxResponseBytes,
       });
-      const body = await readCapped(response.body, response.headers, this.options.settings.maxResponseBytes);
-      result =
-        body === null
-          ? {
-              kind: "error",
-              reason: `response body exceeds the ${this.options.settings.maxResponseBytes}-byte limit (status ${response.statusCode})`,
-              retryable: false,
-            }
-          : { kind: "response", response: { status: response.statusCode, headers: response.headers, body } };
+      const running = exchange;
+      timer = setTimeout(() => {
+        timedOut = true;
+        running.abort();
+      }, timeoutMs);
+      this.inFlight.add(running);
+      const outcome = await running.done;
+      switch (outcome.kind) {
+        case "response":
+          result = {
+            kind: "response",
+            response: { status: outcome.status, headers: outcome.headers, body: outcome.body },
+          };
+          break;
+        case "oversize":
+          result = {
+            kind: "error",
+            reason: `response body exceeds the ${maxResponseBytes}-byte limit (status ${outcome.status})`,
+            retryable: false,
+          };
+          break;
+        case "aborted":
+          result = this.abortedResult(timedOut, timeoutMs);
+          break;
+        case "error":
+          result =
+            timedOut || this.options.shutdown.aborted
+              ? this.abortedResult(timedOut, timeoutMs)
+              : describeError(outcome.error);
+          break;
+      }
     } catch (error) {
-      result = timedOut
-        ? { kind: "error", reason: `no complete response within ${timeoutMs} ms`, retryable: false }
-        : this.options.shutdown.aborted
-          ? { kind: "error", reason: "the service is shutting down", retryable: false }
-          : describeError(error);
+      result = describeError(error);
     } finally {
       clearTimeout(timer);
-      this.options.shutdown.removeEventListener("abort", onShutdown);
+      if (exchange) this.inFlight.delete(exchange);
       lease.release();
     }
     this.traceAttempt(request, attempt, performance.now() - started, result, lease.route());
     return result;
+  }
+
+  private abortedResult(timedOut: boolean, timeoutMs: number): AttemptResult {
+    return timedOut
+      ? { kind: "error", reason: `no complete response within ${timeoutMs} ms`, retryable: false }
+      : { kind: "error", reason: "the service is shutting down", retryable: false };
   }
 
   private traceAttempt(
@@ -168,30 +200,6 @@ export class UpstreamCaller {
       },
     });
   }
-}
-
-/** The body, or null when it is larger than `max` bytes (the stream is then destroyed). */
-async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
-  headers: ResponseHeaders,
-  max: number,
-): Promise<Buffer | null> {
-  const declared = Number(headers["content-length"]);
-  if (Number.isFinite(declared) && declared > max) {
-    body.destroy();
-    return null;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
 function describeError(error: unknown): AttemptResult {

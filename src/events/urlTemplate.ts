@@ -10,8 +10,19 @@ export class UrlTemplateError extends Error {
 
 const placeholder = /\{([^{}]*)\}/g;
 
+/** Templates already found valid (a template is checked once, not on every event). */
+const validTemplates = new Set<string>();
+const maxRemembered = 10_000;
+
 /** Throws `UrlTemplateError` when the template is not one Web PubSub (as emulated) accepts. */
 export function checkUrlTemplate(template: string): void {
+  if (validTemplates.has(template)) return;
+  checkUncached(template);
+  if (validTemplates.size >= maxRemembered) validTemplates.clear();
+  validTemplates.add(template);
+}
+
+function checkUncached(template: string): void {
   if (/^tunnel:/i.test(template)) {
     throw new UrlTemplateError(
       `event handler URL template "${template}": tunnel:// URLs (awps-tunnel) are not supported by wpslink; point the handler at the app's own http(s) URL`,
@@ -60,12 +71,48 @@ export function expandUrlTemplate(template: string, hub: string, event: string):
   );
 }
 
+export type ExpandedTemplate = { readonly url: URL } | { readonly error: string };
+
+/**
+ * Remembers expansions per template, hub and event (the same few combinations repeat on every
+ * event). Cached `URL`s are shared: callers must not modify them.
+ */
+export class UrlTemplateCache {
+  private readonly expanded = new Map<string, ExpandedTemplate>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  expand(template: string, hub: string, event: string): ExpandedTemplate {
+    const key = `${template}\n${hub}\n${event}`;
+    let result = this.expanded.get(key);
+    if (result === undefined) {
+      try {
+        result = { url: expandUrlTemplate(template, hub, event) };
+      } catch (error) {
+        result = { error: error instanceof Error ? error.message : String(error) };
+      }
+      if (this.expanded.size >= this.capacity) this.expanded.clear();
+      this.expanded.set(key, result);
+    }
+    return result;
+  }
+}
+
 /** The URL as shown in traces: `code` (Functions key) and similar secrets in the query are masked. */
 export function redactedUrl(url: URL): string {
   if (!url.search) return url.href;
-  const copy = new URL(url.href);
-  for (const key of [...copy.searchParams.keys()]) {
-    if (/^(code|key|sig|token|secret)$/i.test(key)) copy.searchParams.set(key, "***");
+  const href = url.href;
+  let shown = redactedByHref.get(href);
+  if (shown === undefined) {
+    const copy = new URL(href);
+    for (const key of [...copy.searchParams.keys()]) {
+      if (/^(code|key|sig|token|secret)$/i.test(key)) copy.searchParams.set(key, "***");
+    }
+    shown = copy.href;
+    if (redactedByHref.size >= maxRemembered) redactedByHref.clear();
+    redactedByHref.set(href, shown);
   }
-  return copy.href;
+  return shown;
 }
+
+const redactedByHref = new Map<string, string>();
