@@ -16,23 +16,41 @@ export interface SiteRequestLogEntry {
   readonly reason?: string;
 }
 
+/** A fixed-size ring per site: adding is constant work however full the log is. */
+interface Ring {
+  readonly slots: (SiteRequestLogEntry | undefined)[];
+  /** Where the next entry goes. */
+  next: number;
+  count: number;
+}
+
 export class SiteRequestLog {
-  private readonly bySite = new Map<string, SiteRequestLogEntry[]>();
+  private readonly bySite = new Map<string, Ring>();
 
   constructor(private readonly capacityPerSite = 1000) {}
 
   add(site: string, entry: SiteRequestLogEntry): void {
-    let entries = this.bySite.get(site);
-    if (!entries) {
-      entries = [];
-      this.bySite.set(site, entries);
+    if (this.capacityPerSite <= 0) return;
+    let ring = this.bySite.get(site);
+    if (!ring) {
+      ring = { slots: [], next: 0, count: 0 };
+      this.bySite.set(site, ring);
     }
-    entries.push(entry);
-    if (entries.length > this.capacityPerSite) entries.splice(0, entries.length - this.capacityPerSite);
+    ring.slots[ring.next] = entry;
+    ring.next = (ring.next + 1) % this.capacityPerSite;
+    if (ring.count < this.capacityPerSite) ring.count++;
   }
 
   /** Entries of a site, oldest first. */
   entries(site: string): SiteRequestLogEntry[] {
-    return [...(this.bySite.get(site.toLowerCase()) ?? [])];
+    const ring = this.bySite.get(site.toLowerCase());
+    if (!ring) return [];
+    const result: SiteRequestLogEntry[] = [];
+    const first = (ring.next - ring.count + this.capacityPerSite) % this.capacityPerSite;
+    for (let i = 0; i < ring.count; i++) {
+      const entry = ring.slots[(first + i) % this.capacityPerSite];
+      if (entry) result.push(entry);
+    }
+    return result;
   }
 }

@@ -5,7 +5,7 @@
 import http from "node:http";
 import https from "node:https";
 import type net from "node:net";
-import { Pool } from "undici";
+import { Pool, type Dispatcher } from "undici";
 import type { ServerCertificate } from "../pki/localCa.js";
 import type { TraceBus } from "../trace/traceBus.js";
 import type { SiteFrontEndpoint } from "../network/routingDialer.js";
@@ -15,6 +15,7 @@ import { decideAccessFor, type AccessDecision } from "./accessGate.js";
 import { badGatewayPage, forbiddenPage, noBackendPage, notFoundPage, stoppedPage } from "./responsePages.js";
 import { SiteRequestLog, type SiteRequestLogEntry } from "./requestLog.js";
 import type { SiteDirectory, SiteEntry } from "./siteDirectory.js";
+import { ProxiedResponse } from "./proxiedResponse.js";
 
 export interface SiteFrontOptions {
   readonly directory: SiteDirectory;
@@ -64,6 +65,18 @@ const hopByHop = new Set([
 ]);
 
 const htmlType = { "content-type": "text/html; charset=utf-8" };
+
+/** Request bodies up to this size (with a Content-Length) are read whole before proxying. */
+const maxBufferedBodyBytes = 64 * 1024;
+
+/** The first value of a header in Node's `rawHeaders` list (name compared case-insensitively). */
+function firstRawHeader(raw: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? "";
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1];
+  }
+  return undefined;
+}
 
 export function createSiteFront(options: SiteFrontOptions): SiteFront {
   const log = new SiteRequestLog(options.logCapacityPerSite);
@@ -140,7 +153,9 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
     response: http.ServerResponse,
   ): void => {
     const started = performance.now();
-    const host = (request.headers.host ?? "").replace(/:\d+$/, "");
+    // Read from rawHeaders: touching `request.headers` makes Node build the whole header object.
+    const hostHeader = firstRawHeader(request.rawHeaders, "host");
+    const host = (hostHeader ?? "").replace(/:\d+$/, "");
     const siteName = siteNameOfHost(host);
     const site = siteName === undefined ? undefined : options.directory.findSite(siteName);
     if (!site) {
@@ -164,7 +179,7 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
     }
     if (site.httpsOnly && proto === "http") {
       request.resume();
-      const location = `https://${request.headers.host ?? `${site.name}.azurewebsites.net`}${request.url ?? "/"}`;
+      const location = `https://${hostHeader ?? `${site.name}.azurewebsites.net`}${request.url ?? "/"}`;
       response.writeHead(301, { location }).end();
       record(site, request, decision, 301, started);
       return;
@@ -175,7 +190,7 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
       record(site, request, decision, 503, started, "the site has no backend URL");
       return;
     }
-    proxy(proto, request, response, site, site.backendUrl, decision, started);
+    proxy(proto, request, response, site, site.backendUrl, hostHeader, decision, started);
   };
 
   const proxy = (
@@ -184,68 +199,74 @@ export function createSiteFront(options: SiteFrontOptions): SiteFront {
     response: http.ServerResponse,
     site: SiteEntry,
     backendUrl: string,
+    hostHeader: string | undefined,
     decision: AccessDecision,
     started: number,
   ): void => {
     const backend = backendOf(backendUrl);
     const headers: Record<string, string | string[]> = {};
     const raw = request.rawHeaders;
+    let contentLength: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const name = (raw[i] ?? "").toLowerCase();
       if (hopByHop.has(name)) continue;
       const value = raw[i + 1] ?? "";
+      if (name === "content-length") contentLength ??= value;
       const existing = headers[name];
       if (existing === undefined) headers[name] = value;
       else if (Array.isArray(existing)) existing.push(value);
       else headers[name] = [existing, value];
     }
-    headers.host = request.headers.host ?? `${site.name}.azurewebsites.net`;
+    headers.host = hostHeader ?? `${site.name}.azurewebsites.net`;
     headers["x-forwarded-for"] = decision.sourceAddress;
     headers["x-forwarded-proto"] = proto;
     headers["client-ip"] = `${decision.sourceAddress}:${request.socket.remotePort ?? 0}`;
     headers["x-client-ip"] = decision.sourceAddress;
-    const prefix = backend.prefix;
     const method = request.method ?? "GET";
     const hasBody = method !== "GET" && method !== "HEAD";
-    let status = 502;
-    poolFor(backend.origin).stream(
-      {
-        path: prefix + (request.url ?? "/"),
-        method,
-        headers,
-        body: hasBody ? request : null,
-      },
-      ({ statusCode, headers: answer }) => {
-        status = statusCode;
-        const out: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(answer)) {
-          if (
-            value === undefined ||
-            name === "connection" ||
-            name === "keep-alive" ||
-            name === "transfer-encoding"
-          ) {
-            continue;
-          }
-          out[name] = value;
+    const options: Dispatcher.DispatchOptions = {
+      path: backend.prefix + (request.url ?? "/"),
+      method,
+      headers,
+      body: null,
+    };
+    const relay = new ProxiedResponse(response, (status, error) => {
+      if (error) {
+        if (!response.headersSent) {
+          response.writeHead(502, htmlType).end(badGatewayPage(site.name, error.message));
+        } else {
+          response.destroy();
         }
-        response.writeHead(statusCode, out);
-        return response;
-      },
-      (error) => {
-        if (error) {
-          if (!response.headersSent) {
-            response.writeHead(502, htmlType).end(badGatewayPage(site.name, error.message));
-          } else {
-            response.destroy();
-          }
-          record(site, request, decision, 502, started, `backend error: ${error.message}`);
-          return;
-        }
-        record(site, request, decision, status, started);
-      },
-    );
-    if (!hasBody) request.resume();
+        record(site, request, decision, 502, started, `backend error: ${error.message}`);
+        return;
+      }
+      record(site, request, decision, status, started);
+    });
+    const pool = poolFor(backend.origin);
+    if (!hasBody) {
+      request.resume();
+      pool.dispatch(options, relay);
+      return;
+    }
+    const declared = contentLength === undefined ? NaN : Number(contentLength);
+    if (!(declared >= 0 && declared <= maxBufferedBodyBytes)) {
+      // Large or unknown-length bodies stream through.
+      pool.dispatch({ ...options, body: request }, relay);
+      return;
+    }
+    // A small body of known length is read first and sent as one buffer: far cheaper than
+    // streaming it, and the backend sees the same bytes.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+    });
+    request.once("end", () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      pool.dispatch({ ...options, body }, relay);
+    });
+    request.once("error", (error) => relay.onResponseError(undefined, error));
   };
 
   const refuseUpgrade = (_request: http.IncomingMessage, socket: net.Socket): void => {
