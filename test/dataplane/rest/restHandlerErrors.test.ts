@@ -114,7 +114,7 @@ describe("REST handler refusals", () => {
         },
       );
       assert.equal(mixed.status, 202);
-      assert.deepEqual(harness.hubs.last().args, [{ filter: "compiled", ttlSeconds: 7 }]);
+      assert.deepEqual(harness.hubs.last().args, [{ filter: "compiled", filterText: "true", ttlSeconds: 7 }]);
     });
 
     it("refuses an unknown version naming the supported ones and the skip option", async () => {

@@ -77,7 +77,8 @@ describe("REST handler with the @azure/web-pubsub SDK", () => {
     await service.sendToAll("plain text", { contentType: "text/plain", filter: odata`userId eq ${"user1"}` });
     call = harness.hubs.last();
     assert.deepEqual(call.message, { dataType: "text", text: "plain text" });
-    assert.deepEqual(call.args, [{ filter: "compiled" }]);
+    // The filter's text travels with the compiled filter so other nodes can compile it again.
+    assert.deepEqual(call.args, [{ filter: "compiled", filterText: "userId eq 'user1'" }]);
     assert.deepEqual(call.selected, ["conn1"]);
 
     await service.sendToAll(new Uint8Array([1, 2, 3, 250]), { filter: "'g2' in groups or userId eq null" });
@@ -101,7 +102,10 @@ describe("REST handler with the @azure/web-pubsub SDK", () => {
     });
     let call = harness.hubs.last();
     assert.equal(call.op, "sendToGroup");
-    assert.deepEqual(call.args, ["g 1/x", { excluded: ["conn1"], filter: "compiled", ttlSeconds: 300 }]);
+    assert.deepEqual(call.args, [
+      "g 1/x",
+      { excluded: ["conn1"], filter: "compiled", filterText: "userId ne 'user3'", ttlSeconds: 300 },
+    ]);
 
     await service.sendToUser(
       "user 1/%2F",
@@ -110,7 +114,10 @@ describe("REST handler with the @azure/web-pubsub SDK", () => {
     );
     call = harness.hubs.last();
     assert.equal(call.op, "sendToUser");
-    assert.deepEqual(call.args, ["user 1/%2F", { filter: "compiled" }]);
+    assert.deepEqual(call.args, [
+      "user 1/%2F",
+      { filter: "compiled", filterText: "connectionId eq 'conn1'" },
+    ]);
     assert.deepEqual(call.selected, ["conn1"]);
 
     await service.sendToConnection("conn3", "hi", { contentType: "text/plain", messageTtlSeconds: 5 });
