@@ -49,6 +49,13 @@ function hubsFromConfig(config: WpslinkConfig): Map<string, HubSettings> {
   );
 }
 
+/** A Redis URL fit to print: any password replaced. */
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}
+
 export async function startWpslink(config: WpslinkConfig): Promise<RunningWpslink> {
   const logger = createLogger(config.logLevel);
   const workspace = openWorkspace(config.location, config.inMemory);
@@ -136,6 +143,7 @@ export async function startWpslink(config: WpslinkConfig): Promise<RunningWpslin
       portalUrl: `${management.url}${portalBasePath}`,
       siteHttpUrl: site ? `http://${host}:${site.httpPort}` : null,
       siteHttpsUrl: site ? `https://${host}:${site.httpsPort}` : null,
+      redisUrl: config.redisUrl ? redactPassword(config.redisUrl) : null,
       defaultResource: {
         resourceId: resource.id,
         name: d.name,

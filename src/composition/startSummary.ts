@@ -24,6 +24,8 @@ export interface StartSummary {
   readonly portalUrl: string | null;
   readonly siteHttpUrl: string | null;
   readonly siteHttpsUrl: string | null;
+  /** The Redis that carries deliveries between nodes, or null for in-process fan-out. */
+  readonly redisUrl: string | null;
   readonly defaultResource: DataPlaneSummary;
 }
 
@@ -63,6 +65,7 @@ export function formatSummary(summary: StartSummary): string {
       `Site front end (*.azurewebsites.net): ${summary.siteHttpsUrl ?? ""} ${summary.siteHttpUrl ?? ""}`.trimEnd(),
     );
   }
+  if (summary.redisUrl) lines.push(`Scale-out: deliveries go through Redis at ${summary.redisUrl}`);
   lines.push(
     "",
     "Trust the local CA in Node.js clients:",
