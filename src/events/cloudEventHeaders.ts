@@ -11,6 +11,18 @@ export interface CloudEventHeaderInput {
   readonly contentType: string;
 }
 
+/** `ce-time` of the current millisecond (many events share one; formatting a Date is not free). */
+let timeMs = -1;
+let timeText = "";
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== timeMs) {
+    timeMs = now;
+    timeText = new Date(now).toISOString();
+  }
+  return timeText;
+}
+
 export function cloudEventHeaders(input: CloudEventHeaderInput): Record<string, string> {
   const { context } = input;
   const headers: Record<string, string> = {
@@ -20,7 +32,7 @@ export function cloudEventHeaders(input: CloudEventHeaderInput): Record<string, 
     "ce-type": `azure.webpubsub.${input.system ? "sys" : "user"}.${input.eventName}`,
     "ce-source": `/hubs/${context.hub}/client/${context.connectionId}`,
     "ce-id": input.eventId,
-    "ce-time": new Date().toISOString(),
+    "ce-time": isoNow(),
     "ce-signature": input.signature,
     "ce-connectionId": context.connectionId,
     "ce-hub": context.hub,

@@ -88,17 +88,15 @@ export class EventDelivery {
       return { kind: "failed", reason: `events are not sent to ${shown}: ${validation.reason}` };
     }
     const state = this.options.states.get(context.connectionId);
-    const headers: Record<string, string> = {
-      ...cloudEventHeaders({
-        context,
-        eventName: event.eventName,
-        system: event.system,
-        eventId: event.eventId,
-        signature: ceSignature(this.options.keys, context.connectionId),
-        contentType: event.contentType,
-      }),
-      ...auth,
-    };
+    const headers = cloudEventHeaders({
+      context,
+      eventName: event.eventName,
+      system: event.system,
+      eventId: event.eventId,
+      signature: ceSignature(this.options.keys, context.connectionId),
+      contentType: event.contentType,
+    });
+    if (auth.authorization !== undefined) headers.authorization = auth.authorization;
     const cookie = state.cookies.header();
     if (cookie) headers.cookie = cookie;
     const result = await this.options.caller.call({
