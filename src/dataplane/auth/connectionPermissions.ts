@@ -14,6 +14,12 @@ interface PermissionGrants {
   denied?: Set<string>;
 }
 
+/**
+ * The grants of a role without a group (every group), shared by every connection that has only
+ * that: copied before any change (see `grantsOf`), so it costs a connection nothing.
+ */
+const everyGroup: PermissionGrants = Object.freeze({ all: true }) as PermissionGrants;
+
 const rolePrefixes: ReadonlyArray<readonly [string, Permission, "one" | "pattern"]> = [
   ["webpubsub.joinLeaveGroups.", "joinLeaveGroup", "pattern"],
   ["webpubsub.sendToGroups.", "sendToGroup", "pattern"],
@@ -30,13 +36,20 @@ export class ConnectionPermissions {
     for (const role of roles) this.addRole(role);
   }
 
+  /** The connection's own (changeable) grants of a permission. */
   private grantsOf(permission: Permission): PermissionGrants {
-    return (this[permission] ??= { all: false });
+    const current = this[permission];
+    if (current !== undefined && current !== everyGroup) return current;
+    const own: PermissionGrants = { all: current === everyGroup };
+    this[permission] = own;
+    return own;
   }
 
   private addRole(role: string): void {
     if (role === "webpubsub.joinLeaveGroup" || role === "webpubsub.sendToGroup") {
-      this.grantsOf(role === "webpubsub.joinLeaveGroup" ? "joinLeaveGroup" : "sendToGroup").all = true;
+      const permission = role === "webpubsub.joinLeaveGroup" ? "joinLeaveGroup" : "sendToGroup";
+      if (this[permission] === undefined) this[permission] = everyGroup;
+      else this.grantsOf(permission).all = true;
       return;
     }
     for (const [prefix, permission, kind] of rolePrefixes) {
@@ -85,6 +98,6 @@ export class ConnectionPermissions {
     const grants = this[permission];
     if (!grants) return;
     grants.groups?.delete(group);
-    if (this.has(permission, group)) (grants.denied ??= new Set()).add(group);
+    if (this.has(permission, group)) (this.grantsOf(permission).denied ??= new Set()).add(group);
   }
 }

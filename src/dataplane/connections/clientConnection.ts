@@ -11,8 +11,9 @@ import type { ClientCodec, OutboundMessage } from "../protocol/clientMessages.js
 import { hasSequencedDataEncoding } from "../protocol/jsonCodec.js";
 import { AckLedger } from "./ackLedger.js";
 import type { EncodedDataMessage } from "./encodedMessage.js";
+import { GroupMemberships } from "./groupMemberships.js";
 import { ReliableBuffer, type BufferedMessage, type ReliableLimits } from "./reliableBuffer.js";
-import { SocketOutbox, type FlushScheduler } from "./socketOutbox.js";
+import { SocketOutbox, type FlushScheduler, type OutboxOverflowListener } from "./socketOutbox.js";
 import { frame, frameHeadWithPrefix, frameHeader } from "./webSocketFrame.js";
 
 const noGroups: ReadonlySet<string> = new Set();
@@ -45,12 +46,12 @@ export interface ConnectionInit {
   readonly rawNoEcho?: boolean;
 }
 
-export class ClientConnection implements ConnectionView {
+export class ClientConnection implements ConnectionView, OutboxOverflowListener {
   readonly connectionId: string;
   readonly hub: string;
   readonly userId: string | null;
-  /** Group memberships; the set is made on the first join (the hub index keeps it in step). */
-  private groupSet: Set<string> | undefined;
+  /** Group memberships; made on the first join (the hub index keeps it in step). */
+  private groupSet: GroupMemberships | undefined;
   readonly protocol: string | null;
   readonly codec: ClientCodec | null;
   readonly permissions: ConnectionPermissions;
@@ -90,15 +91,17 @@ export class ClientConnection implements ConnectionView {
   }
 
   get groups(): ReadonlySet<string> {
-    return this.groupSet ?? noGroups;
+    return this.groupSet?.asSet() ?? noGroups;
+  }
+
+  /** The groups this connection is in, without making a `Set` (for this module's own loops). */
+  groupNames(): Iterable<string> {
+    return this.groupSet?.names() ?? noGroups;
   }
 
   /** False when already a member. Only `HubIndex` calls this, so both views stay in step. */
   addGroup(group: string): boolean {
-    this.groupSet ??= new Set();
-    if (this.groupSet.has(group)) return false;
-    this.groupSet.add(group);
-    return true;
+    return (this.groupSet ??= new GroupMemberships()).add(group);
   }
 
   /** False when not a member. */
@@ -137,14 +140,18 @@ export class ClientConnection implements ConnectionView {
   /** Binds the connection to a (new) socket; `raw` is the TCP/TLS socket under `webSocket`. */
   attach(webSocket: WebSocket, raw: Duplex): void {
     this.webSocket = webSocket;
-    this.outbox = new SocketOutbox(raw, this.owner.scheduler, this.owner.outboxLimitBytes, () =>
-      this.owner.overloaded(this, "SlowClient: the client does not read its messages fast enough"),
-    );
+    // The connection itself listens for overflow (no closure per socket).
+    this.outbox = new SocketOutbox(raw, this.owner.scheduler, this.owner.outboxLimitBytes, this);
     this.status = "live";
     this.lastSeen = Date.now();
     this.lastPing = this.lastSeen;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
+  }
+
+  /** The socket's outbox went over its limit: the client is not reading. */
+  outboxOverflowed(): void {
+    this.owner.overloaded(this, "SlowClient: the client does not read its messages fast enough");
   }
 
   /** Forgets the socket (it closed or is being replaced); returns it. */

@@ -8,8 +8,12 @@ import { frame } from "./webSocketFrame.js";
 
 export class EncodedDataMessage {
   private plain: Buffer | undefined;
-  private readonly frames = new Map<ClientCodec, Buffer>();
-  private readonly bodies = new Map<ClientCodec, Buffer>();
+  // Nearly every recipient of a broadcast uses the same codec: the last frame is kept in fields so
+  // that each recipient costs no map lookup; the maps are made only for a second codec.
+  private lastCodec: ClientCodec | undefined;
+  private lastFrame: Buffer | undefined;
+  private frames: Map<ClientCodec, Buffer> | undefined;
+  private bodies: Map<ClientCodec, Buffer> | undefined;
 
   constructor(
     readonly message: DataMessage,
@@ -28,20 +32,23 @@ export class EncodedDataMessage {
 
   /** The whole frame for a subprotocol connection without sequence ids. */
   codecFrame(codec: ClientCodec): Buffer {
-    let bytes = this.frames.get(codec);
+    if (codec === this.lastCodec) return this.lastFrame as Buffer;
+    let bytes = this.frames?.get(codec);
     if (!bytes) {
       bytes = frame(codec.encode({ type: "message", message: this.message }), codec.binary);
-      this.frames.set(codec, bytes);
+      (this.frames ??= new Map()).set(codec, bytes);
     }
+    this.lastCodec = codec;
+    this.lastFrame = bytes;
     return bytes;
   }
 
   /** The sequence-less body a reliable connection completes with its own prefix. */
   codecBody(codec: ClientCodec & SequencedDataEncoding): Buffer {
-    let body = this.bodies.get(codec);
+    let body = this.bodies?.get(codec);
     if (!body) {
       body = codec.encodeDataBody(this.message);
-      this.bodies.set(codec, body);
+      (this.bodies ??= new Map()).set(codec, body);
     }
     return body;
   }

@@ -19,7 +19,7 @@ export class HubIndex {
     if (this.connections.get(connection.connectionId) !== connection) return;
     this.connections.delete(connection.connectionId);
     if (connection.userId !== null) removeFrom(this.users, connection.userId, connection);
-    for (const group of connection.groups) removeFrom(this.groups, group, connection);
+    for (const group of connection.groupNames()) removeFrom(this.groups, group, connection);
     connection.clearGroups();
   }
 
@@ -34,7 +34,7 @@ export class HubIndex {
   }
 
   leaveAll(connection: ClientConnection): void {
-    for (const group of [...connection.groups]) this.leave(connection, group);
+    for (const group of [...connection.groupNames()]) this.leave(connection, group);
   }
 
   groupMembers(group: string): ReadonlySet<ClientConnection> {

@@ -177,7 +177,7 @@ export class LocalHubOperations implements HubOperations {
       .map((connection) => ({
         connectionId: connection.connectionId,
         userId: connection.userId,
-        groups: new Set(connection.groups),
+        groups: new Set(connection.groupNames()),
         protocol: connection.protocol,
       }));
   }

@@ -2,89 +2,151 @@
 // in one `write()` (the per-write cost dominates fan-out, so coalescing is the main lever), and
 // the bytes a socket has not taken yet are bounded: a client that stops reading is reported as
 // slow instead of growing memory or delaying anyone else.
+import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 
-/** Flushes every outbox that received frames during the current tick, once, on `setImmediate`. */
-export class FlushScheduler {
-  private readonly dirty = new Set<SocketOutbox>();
-  private scheduled = false;
+/**
+ * A flush that took longer than this means the process is saturated: the next flush waits a
+ * little (below) so that more frames join each socket's write, instead of running on the very
+ * next turn with one frame per socket.
+ */
+const slowFlushMs = 2;
+/** Bounds of that wait: it grows with the last flush's duration, never beyond the upper bound. */
+const minCoalesceWaitMs = 1;
+const maxCoalesceWaitMs = 5;
 
+/**
+ * Flushes every outbox that received frames since the last run, once. Under light load it runs
+ * on `setImmediate` (no added latency); after a slow flush it runs on a short timer.
+ *
+ * The outboxes to flush are kept in an array and each outbox carries a `scheduled` flag, so a
+ * recipient costs one array push per tick rather than a hash-set insert and delete per message.
+ */
+export class FlushScheduler {
+  private pending: SocketOutbox[] = [];
+  private scheduled = false;
+  /** The timer of a delayed run (null when the run is on `setImmediate` or none is scheduled). */
+  private timer: NodeJS.Timeout | null = null;
+  private lastRunMs = 0;
+  private readonly runBound = () => this.run();
+
+  /** Called by an outbox the first time it queues a frame since it was last flushed by a run. */
   mark(outbox: SocketOutbox): void {
-    this.dirty.add(outbox);
+    this.pending.push(outbox);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.run());
+    if (this.lastRunMs > slowFlushMs) {
+      const waitMs = Math.min(maxCoalesceWaitMs, Math.max(minCoalesceWaitMs, this.lastRunMs / 4));
+      this.timer = setTimeout(this.runBound, waitMs);
+    } else {
+      setImmediate(this.runBound);
+    }
   }
 
-  forget(outbox: SocketOutbox): void {
-    this.dirty.delete(outbox);
+  /**
+   * An outbox holds a lot of bytes: a delayed run starts on the next turn instead, so the wait
+   * never brings a socket that reads normally closer to its byte limit.
+   */
+  hurry(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    setImmediate(this.runBound);
   }
 
   private run(): void {
     this.scheduled = false;
-    for (const outbox of this.dirty) outbox.flush();
-    this.dirty.clear();
+    this.timer = null;
+    const outboxes = this.pending;
+    // Outboxes that queue again while this run writes go to the next run.
+    this.pending = [];
+    const started = performance.now();
+    for (const outbox of outboxes) outbox.flushScheduled();
+    this.lastRunMs = performance.now() - started;
   }
 }
 
 /** Above this many queued bytes a flush writes the chunks one by one (corked) instead of joining them. */
 const joinLimitBytes = 256 * 1024;
 
+/** Told once when an outbox goes over its limit (the connection that owns the socket). */
+export interface OutboxOverflowListener {
+  outboxOverflowed(): void;
+}
+
 export class SocketOutbox {
-  private chunks: Buffer[] = [];
+  // The queue: most flushes carry one frame, so the first chunk has its own field and an array
+  // is made only when a second one joins it.
+  private first: Buffer | undefined;
+  private more: Buffer[] | undefined;
   private queuedBytes = 0;
   private overflowed = false;
+  /** In the scheduler's pending list (cleared only by the scheduler's run). */
+  private scheduled = false;
 
   constructor(
     private readonly socket: Duplex,
     private readonly scheduler: FlushScheduler,
     /** Bytes the socket may hold unsent (ours plus its own write buffer). */
     private readonly limitBytes: number,
-    private readonly onOverflow: () => void,
+    private readonly listener: OutboxOverflowListener,
   ) {}
 
-  /** Queues bytes; false (and `onOverflow` once) when the socket is over its limit. */
+  /** Queues bytes; false (and `outboxOverflowed` once) when the socket is over its limit. */
   push(chunk: Buffer): boolean {
     if (this.overflowed || this.socket.destroyed) return false;
-    this.chunks.push(chunk);
+    if (this.first === undefined) this.first = chunk;
+    else (this.more ??= []).push(chunk);
     this.queuedBytes += chunk.length;
     if (this.queuedBytes + this.socket.writableLength > this.limitBytes) {
       this.overflowed = true;
-      this.chunks = [];
-      this.queuedBytes = 0;
-      this.scheduler.forget(this);
-      this.onOverflow();
+      this.discard();
+      this.listener.outboxOverflowed();
       return false;
     }
-    if (this.chunks.length === 1) this.scheduler.mark(this);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.scheduler.mark(this);
+    }
+    if (this.queuedBytes > joinLimitBytes) this.scheduler.hurry();
     return true;
   }
 
-  /** Writes everything queued now (also used right before a close frame). */
+  /** The scheduler's run: this outbox is no longer pending; write what it holds. */
+  flushScheduled(): void {
+    this.scheduled = false;
+    this.flush();
+  }
+
+  /**
+   * Writes everything queued now (also used right before a close frame). If the outbox is still
+   * in the scheduler's pending list, the run later finds it empty and writes nothing.
+   */
   flush(): void {
-    const chunks = this.chunks;
-    if (chunks.length === 0) return;
+    const first = this.first;
+    if (first === undefined) return;
+    const more = this.more;
     const bytes = this.queuedBytes;
-    this.chunks = [];
-    this.queuedBytes = 0;
-    this.scheduler.forget(this);
+    this.discard();
     if (this.socket.destroyed || !this.socket.writable) return;
-    if (chunks.length === 1) {
-      this.socket.write(chunks[0] as Buffer);
+    if (more === undefined) {
+      this.socket.write(first);
     } else if (bytes <= joinLimitBytes) {
-      this.socket.write(Buffer.concat(chunks, bytes));
+      more.unshift(first);
+      this.socket.write(Buffer.concat(more, bytes));
     } else {
       this.socket.cork();
-      for (const chunk of chunks) this.socket.write(chunk);
+      this.socket.write(first);
+      for (const chunk of more) this.socket.write(chunk);
       this.socket.uncork();
     }
   }
 
   /** Drops whatever is queued (the socket is going away). */
   discard(): void {
-    this.chunks = [];
+    this.first = undefined;
+    this.more = undefined;
     this.queuedBytes = 0;
-    this.scheduler.forget(this);
   }
 
   get isOverflowed(): boolean {

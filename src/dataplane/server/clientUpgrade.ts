@@ -48,11 +48,26 @@ export const chosenSubprotocols = new WeakMap<IncomingMessage, string>();
 export class ClientUpgrades {
   /** Set when the service shuts down: upgrades still waiting (token, connect event) are refused. */
   private stopped = false;
+  /** Listeners shared by every socket of this server. */
+  private readonly listeners: SocketListeners;
+  private readonly origins = new Map<number, string>();
 
-  constructor(private readonly deps: ClientUpgradeDependencies) {}
+  constructor(private readonly deps: ClientUpgradeDependencies) {
+    this.listeners = socketListeners(deps.registry, deps.inbound);
+  }
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** `host:port` of a listener, made once per port so connections share the string. */
+  private originOf(listener: ListenerInfo): string {
+    let origin = this.origins.get(listener.port);
+    if (origin === undefined) {
+      origin = `${this.deps.publicHostname}:${listener.port}`;
+      this.origins.set(listener.port, origin);
+    }
+    return origin;
   }
 
   /** True (after answering 503) when the service is shutting down. */
@@ -130,7 +145,7 @@ export class ClientUpgrades {
     }
 
     const connectionId = randomBytes(16).toString("base64url");
-    const origin = `${this.deps.publicHostname}:${listener.port}`;
+    const origin = this.originOf(listener);
     let userId = identity.userId;
     let roles = identity.roles;
     let groups = identity.groups;
@@ -347,29 +362,59 @@ export class ClientUpgrades {
 
   private bind(connection: ClientConnection, webSocket: WebSocket, raw: Duplex): void {
     connection.attach(webSocket, raw);
-    const registry = this.deps.registry;
-    webSocket.on("message", (data, isBinary) => {
-      if (connection.socket !== webSocket) return;
+    (webSocket as BoundWebSocket)[connectionOfSocket] = connection;
+    const listeners = this.listeners;
+    webSocket.on("message", listeners.message);
+    webSocket.on("pong", listeners.pong);
+    webSocket.on("error", listeners.error);
+    webSocket.on("close", listeners.close);
+  }
+}
+
+/**
+ * The connection a socket was bound to, kept on the socket itself so that one set of listener
+ * functions serves every socket (`ws` calls listeners with the socket as `this`), instead of four
+ * closures per connection.
+ */
+const connectionOfSocket = Symbol("wpslink.connection");
+type BoundWebSocket = WebSocket & { [connectionOfSocket]?: ClientConnection };
+
+interface SocketListeners {
+  message(this: WebSocket, data: unknown, isBinary: boolean): void;
+  pong(this: WebSocket): void;
+  error(this: WebSocket, error: Error): void;
+  close(this: WebSocket, code: number, reason: Buffer): void;
+}
+
+function socketListeners(registry: ConnectionRegistry, inbound: InboundMessages): SocketListeners {
+  return {
+    message(data, isBinary) {
+      const connection = (this as BoundWebSocket)[connectionOfSocket];
+      if (!connection || connection.socket !== this) return;
       try {
-        this.deps.inbound.onFrame(connection, data as Buffer, isBinary);
+        inbound.onFrame(connection, data as Buffer, isBinary);
       } catch (error) {
         // A fault of ours ends this connection only, never the process.
         const reason = `InternalServerError: ${error instanceof Error ? error.message : String(error)}`;
         registry.end(connection, { code: 1011, reason, tellClient: true });
       }
-    });
-    webSocket.on("pong", () => {
-      connection.lastSeen = Date.now();
-    });
-    webSocket.on("error", (error) => {
+    },
+    pong() {
+      const connection = (this as BoundWebSocket)[connectionOfSocket];
+      if (connection) connection.lastSeen = Date.now();
+    },
+    error(error) {
       // `ws` found a protocol violation (oversize message, bad frame, bad UTF-8) and closes the
       // socket with the matching code itself; the connection ends without recovery.
-      if (connection.socket === webSocket) registry.faulted(connection, error.message);
-    });
-    webSocket.on("close", (code, reason) => {
-      if (connection.socket === webSocket) registry.socketClosed(connection, code, reason.toString());
-    });
-  }
+      const connection = (this as BoundWebSocket)[connectionOfSocket];
+      if (connection && connection.socket === this) registry.faulted(connection, error.message);
+    },
+    close(code, reason) {
+      const connection = (this as BoundWebSocket)[connectionOfSocket];
+      if (connection && connection.socket === this)
+        registry.socketClosed(connection, code, reason.toString());
+    },
+  };
 }
 
 function sameSecret(expected: string, given: string): boolean {
