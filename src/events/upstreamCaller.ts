@@ -193,13 +193,27 @@ export class UpstreamCaller {
         latencyMs: Math.round(latencyMs * 10) / 10,
         attempt,
         path: route?.path ?? null,
-        localAddress: route ? `${route.localAddress}:${route.localPort}` : null,
-        remoteAddress: route ? `${route.remoteAddress}:${route.remotePort}` : null,
+        localAddress: route ? routeAddresses(route).local : null,
+        remoteAddress: route ? routeAddresses(route).remote : null,
         ...(route?.note ? { routeNote: route.note } : {}),
         ...(result.kind === "error" ? { error: result.reason } : {}),
       },
     });
   }
+}
+
+/** `ip:port` of both ends, formatted once per route (a route belongs to one pooled socket). */
+const formattedRoutes = new WeakMap<DialRoute, { local: string; remote: string }>();
+function routeAddresses(route: DialRoute): { local: string; remote: string } {
+  let formatted = formattedRoutes.get(route);
+  if (!formatted) {
+    formatted = {
+      local: `${route.localAddress}:${route.localPort}`,
+      remote: `${route.remoteAddress}:${route.remotePort}`,
+    };
+    formattedRoutes.set(route, formatted);
+  }
+  return formatted;
 }
 
 function describeError(error: unknown): AttemptResult {
