@@ -7,7 +7,7 @@ import type { WpslinkConfig } from "../config/schema.js";
 import { removeRuntimeFile, writeRuntimeFile } from "../config/runtimeFile.js";
 import { defaultHubSettings, type HubSettings } from "../dataplane/domain/hubSettings.js";
 import { handleRouteIntrospection } from "../network/routeIntrospection.js";
-import { loadOrCreateLocalCa } from "../pki/localCa.js";
+import { loadOrCreateLocalCaAsync } from "../pki/localCa.js";
 import { createPortalHandler } from "../portal/portalHandler.js";
 import { defaultPortalDistDir } from "../portal/portalDist.js";
 import { portalBasePath } from "../portal/staticPortal.js";
@@ -59,10 +59,10 @@ function redactPassword(url: string): string {
 export async function startWpslink(config: WpslinkConfig): Promise<RunningWpslink> {
   const logger = createLogger(config.logLevel);
   const workspace = openWorkspace(config.location, config.inMemory);
-  // The identity's key is made on the thread pool while the CA is made on this thread.
+  // The identity's key and the CA's keys are made on the thread pool at the same time.
   const identityPromise = loadOrCreateManagedIdentity(workspace.root);
   identityPromise.catch(() => undefined);
-  const ca = loadOrCreateLocalCa(workspace.certificates);
+  const ca = await loadOrCreateLocalCaAsync(workspace.certificates);
   const trace = new TraceBus();
   const identity = await identityPromise;
   const parts = await buildManagementPlane({
