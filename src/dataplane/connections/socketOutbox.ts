@@ -6,9 +6,10 @@ import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 
 /**
- * A flush that took longer than this means the process is saturated: the next flush waits a
- * little (below) so that more frames join each socket's write, instead of running on the very
- * next turn with one frame per socket.
+ * A flush that took longer than this, followed by new frames soon after it (within its own
+ * duration), means the process is saturated: the next flush waits a little (below) so that more
+ * frames join each socket's write, instead of running on the very next turn with one frame per
+ * socket. Frames after a quiet spell are flushed on the next turn as usual.
  */
 const slowFlushMs = 2;
 /** Bounds of that wait: it grows with the last flush's duration, never beyond the upper bound. */
@@ -28,6 +29,7 @@ export class FlushScheduler {
   /** The timer of a delayed run (null when the run is on `setImmediate` or none is scheduled). */
   private timer: NodeJS.Timeout | null = null;
   private lastRunMs = 0;
+  private lastRunEnd = 0;
   private readonly runBound = () => this.run();
 
   /** Called by an outbox the first time it queues a frame since it was last flushed by a run. */
@@ -35,7 +37,7 @@ export class FlushScheduler {
     this.pending.push(outbox);
     if (this.scheduled) return;
     this.scheduled = true;
-    if (this.lastRunMs > slowFlushMs) {
+    if (this.lastRunMs > slowFlushMs && performance.now() - this.lastRunEnd < this.lastRunMs) {
       const waitMs = Math.min(maxCoalesceWaitMs, Math.max(minCoalesceWaitMs, this.lastRunMs / 4));
       this.timer = setTimeout(this.runBound, waitMs);
     } else {
@@ -62,7 +64,8 @@ export class FlushScheduler {
     this.pending = [];
     const started = performance.now();
     for (const outbox of outboxes) outbox.flushScheduled();
-    this.lastRunMs = performance.now() - started;
+    this.lastRunEnd = performance.now();
+    this.lastRunMs = this.lastRunEnd - started;
   }
 }
 
