@@ -47,8 +47,13 @@ describe("ack ids", () => {
     ledger.finish(5n, false);
     assert.equal(ledger.begin(6n), false);
     assert.equal(ledger.begin(5n), true);
-    ledger.finish(7n, true); // never begun: ignored
-    assert.equal(ledger.begin(7n), true);
+    ledger.finish(7n, true); // a success is remembered even for an id not in flight
+    assert.equal(ledger.begin(7n), false);
+    ledger.finish(8n, false);
+    assert.equal(ledger.begin(8n), true);
+    const empty = new AckLedger();
+    empty.finish(9n, true); // nothing is held before the first begin
+    assert.equal(empty.begin(9n), true);
   });
 });
 

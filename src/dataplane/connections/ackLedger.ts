@@ -17,28 +17,13 @@ export class AckLedger {
 
   /** False when the ackId was already used; otherwise marks it in flight. */
   begin(ackId: bigint): boolean {
-    const ids = this.ids;
-    if (ids) {
-      if (ids.has(ackId)) return false;
-      ids.set(ackId, false);
+    if (this.ids) {
+      if (this.ids.has(ackId)) return false;
+      this.ids.set(ackId, false);
       return true;
     }
-    const small = this.small;
-    if (!small) {
-      this.small = [ackId, false];
-      return true;
-    }
-    if (indexOfId(small, ackId) >= 0) return false;
-    if (small.length / 2 < smallLimit) {
-      // `concat` makes an exact-size array; push or spread would reserve ~16 spare slots.
-      this.small = small.concat(ackId, false);
-      return true;
-    }
-    const map = new Map<bigint, boolean>();
-    for (let i = 0; i < small.length; i += 2) map.set(small[i] as bigint, small[i + 1] as boolean);
-    map.set(ackId, false);
-    this.ids = map;
-    this.small = undefined;
+    if (this.small && indexOfId(this.small, ackId) >= 0) return false;
+    this.append(ackId, false);
     return true;
   }
 
@@ -46,9 +31,14 @@ export class AckLedger {
     const small = this.small;
     if (small) {
       const at = indexOfId(small, ackId);
-      if (at < 0) return;
-      if (succeeded) small[at + 1] = true;
-      else this.small = small.length === 2 ? undefined : small.slice(0, at).concat(small.slice(at + 2));
+      if (!succeeded) {
+        if (at >= 0)
+          this.small = small.length === 2 ? undefined : small.slice(0, at).concat(small.slice(at + 2));
+      } else if (at >= 0) {
+        small[at + 1] = true;
+      } else {
+        this.append(ackId, true);
+      }
       return;
     }
     const ids = this.ids;
@@ -64,6 +54,23 @@ export class AckLedger {
         ids.delete(oldest);
         break;
       }
+    }
+  }
+
+  /** Adds an id not held yet, in the small array while it has room, otherwise in the map. */
+  private append(ackId: bigint, done: boolean): void {
+    const small = this.small;
+    if (!small) {
+      this.small = [ackId, done];
+    } else if (small.length / 2 < smallLimit) {
+      // `concat` makes an exact-size array; push or spread would reserve ~16 spare slots.
+      this.small = small.concat(ackId, done);
+    } else {
+      const map = new Map<bigint, boolean>();
+      for (let i = 0; i < small.length; i += 2) map.set(small[i] as bigint, small[i + 1] as boolean);
+      map.set(ackId, done);
+      this.ids = map;
+      this.small = undefined;
     }
   }
 }
