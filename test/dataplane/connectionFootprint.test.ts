@@ -139,34 +139,40 @@ describe("flush scheduler", () => {
     assert.equal(socket.writes.length, 2, "nothing queued, nothing written");
   });
 
-  it("after a slow flush, waits briefly so frames queued over several turns leave in one write", async () => {
+  it("after a slow flush, puts the flush off while frames keep coming, then writes them together", async () => {
     const scheduler = new FlushScheduler();
     const slow = new RecordingSocket();
-    // A 20 ms flush: the next run waits the longest (5 ms), far longer than one turn.
+    // A 20 ms flush: frames right after it count as a saturated process.
     slow.writeCostMs = 20;
-    const slowOutbox = new SocketOutbox(slow, scheduler, 1024 * 1024, noOverflow);
-    slowOutbox.push(Buffer.from("x"));
+    new SocketOutbox(slow, scheduler, 1024 * 1024, noOverflow).push(Buffer.from("x"));
     await turn();
     assert.equal(slow.writes.length, 1);
-    slow.writeCostMs = 0;
 
-    const socket = new RecordingSocket();
-    const outbox = new SocketOutbox(socket, scheduler, 1024 * 1024, noOverflow);
-    outbox.push(Buffer.from("1"));
+    const first = new RecordingSocket();
+    const second = new RecordingSocket();
+    const a = new SocketOutbox(first, scheduler, 1024 * 1024, noOverflow);
+    const b = new SocketOutbox(second, scheduler, 1024 * 1024, noOverflow);
+    a.push(Buffer.from("1"));
+    b.push(Buffer.from("2"));
+    // A frame in the next turn (as a request read by the next poll would bring) still joins.
     await turn();
-    outbox.push(Buffer.from("2"));
+    a.push(Buffer.from("3"));
     const deadline = Date.now() + 1000;
-    while (socket.writes.length === 0 && Date.now() < deadline) await turn();
+    while (first.writes.length === 0 && Date.now() < deadline) await turn();
     assert.deepEqual(
-      socket.writes.map((w) => w.toString()),
-      ["12"],
+      first.writes.map((w) => w.toString()),
+      ["13"],
+    );
+    assert.deepEqual(
+      second.writes.map((w) => w.toString()),
+      ["2"],
     );
     // That run was quick: the next one is on the next turn again.
-    outbox.push(Buffer.from("3"));
+    a.push(Buffer.from("4"));
     await turn();
     assert.deepEqual(
-      socket.writes.map((w) => w.toString()),
-      ["12", "3"],
+      first.writes.map((w) => w.toString()),
+      ["13", "4"],
     );
   });
 

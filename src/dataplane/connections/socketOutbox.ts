@@ -7,18 +7,16 @@ import type { Duplex } from "node:stream";
 
 /**
  * A flush that took longer than this, followed by new frames soon after it (within its own
- * duration), means the process is saturated: the next flush waits a little (below) so that more
- * frames join each socket's write, instead of running on the very next turn with one frame per
- * socket. Frames after a quiet spell are flushed on the next turn as usual.
+ * duration), means the process is saturated: the next flush is then put off turn by turn while
+ * more frames keep arriving, so that more of them join each socket's write. A turn in which no
+ * frame arrives flushes at once (the process never sits idle waiting), and the whole wait is
+ * bounded. Frames after a quiet spell are flushed on the next turn as usual.
  */
 const slowFlushMs = 2;
-/** Bounds of that wait: it grows with the last flush's duration, never beyond the upper bound. */
-const minCoalesceWaitMs = 1;
 const maxCoalesceWaitMs = 5;
 
 /**
- * Flushes every outbox that received frames since the last run, once. Under light load it runs
- * on `setImmediate` (no added latency); after a slow flush it runs on a short timer.
+ * Flushes every outbox that received frames since the last run, once, on `setImmediate`.
  *
  * The outboxes to flush are kept in an array and each outbox carries a `scheduled` flag, so a
  * recipient costs one array push per tick rather than a hash-set insert and delete per message.
@@ -26,8 +24,11 @@ const maxCoalesceWaitMs = 5;
 export class FlushScheduler {
   private pending: SocketOutbox[] = [];
   private scheduled = false;
-  /** The timer of a delayed run (null when the run is on `setImmediate` or none is scheduled). */
-  private timer: NodeJS.Timeout | null = null;
+  /** Frames queued on any outbox (a counter, so a run can tell whether more came in). */
+  queuedFrames = 0;
+  private framesAtLastLook = 0;
+  private deferring = false;
+  private scheduledAt = 0;
   private lastRunMs = 0;
   private lastRunEnd = 0;
   private readonly runBound = () => this.run();
@@ -37,28 +38,36 @@ export class FlushScheduler {
     this.pending.push(outbox);
     if (this.scheduled) return;
     this.scheduled = true;
-    if (this.lastRunMs > slowFlushMs && performance.now() - this.lastRunEnd < this.lastRunMs) {
-      const waitMs = Math.min(maxCoalesceWaitMs, Math.max(minCoalesceWaitMs, this.lastRunMs / 4));
-      this.timer = setTimeout(this.runBound, waitMs);
-    } else {
-      setImmediate(this.runBound);
-    }
-  }
-
-  /**
-   * An outbox holds a lot of bytes: a delayed run starts on the next turn instead, so the wait
-   * never brings a socket that reads normally closer to its byte limit.
-   */
-  hurry(): void {
-    if (this.timer === null) return;
-    clearTimeout(this.timer);
-    this.timer = null;
+    const now = performance.now();
+    this.deferring = this.lastRunMs > slowFlushMs && now - this.lastRunEnd < this.lastRunMs;
+    this.scheduledAt = now;
+    this.framesAtLastLook = this.queuedFrames;
     setImmediate(this.runBound);
   }
 
+  /**
+   * An outbox holds a lot of bytes: the next run flushes without putting it off, so the wait
+   * never brings a socket that reads normally closer to its byte limit.
+   */
+  hurry(): void {
+    this.deferring = false;
+  }
+
   private run(): void {
+    if (this.deferring) {
+      // Saturated: while frames keep arriving turn after turn, let them join (bounded wait);
+      // a turn without new frames flushes at once, so the process never sits idle waiting.
+      if (
+        this.queuedFrames !== this.framesAtLastLook &&
+        performance.now() - this.scheduledAt < maxCoalesceWaitMs
+      ) {
+        this.framesAtLastLook = this.queuedFrames;
+        setImmediate(this.runBound);
+        return;
+      }
+    }
     this.scheduled = false;
-    this.timer = null;
+    this.deferring = false;
     const outboxes = this.pending;
     // Outboxes that queue again while this run writes go to the next run.
     this.pending = [];
@@ -101,6 +110,7 @@ export class SocketOutbox {
     if (this.first === undefined) this.first = chunk;
     else (this.more ??= []).push(chunk);
     this.queuedBytes += chunk.length;
+    this.scheduler.queuedFrames++;
     if (this.queuedBytes + this.socket.writableLength > this.limitBytes) {
       this.overflowed = true;
       this.discard();
