@@ -11,25 +11,7 @@ import { guarded, toArmError } from "../web/armAdapter.js";
 import type { KeyValueReader, KeyValueWriter } from "../web/webStore.js";
 import { sharedPrivateLinkBody, type WebPubSubParent } from "./sharedPrivateLinkModel.js";
 import type { SharedPrivateLinkService } from "./sharedPrivateLinkService.js";
-
-/** api-versions of Microsoft.SignalRService the SDK (2024-03-01) and the docs' `az rest` samples use. */
-export const sharedPrivateLinkApiVersions: readonly string[] = [
-  "2021-04-01-preview",
-  "2021-06-01-preview",
-  "2021-09-01-preview",
-  "2021-10-01",
-  "2022-08-01-preview",
-  "2023-02-01",
-  "2023-03-01-preview",
-  "2023-06-01-preview",
-  "2023-08-01-preview",
-  "2024-01-01-preview",
-  "2024-03-01",
-  "2024-04-01-preview",
-  "2024-08-01-preview",
-  "2024-10-01-preview",
-  "2025-01-01-preview",
-];
+import { webPubSubApiVersions } from "./webPubSubApiVersions.js";
 
 /** Reads the parent Web PubSub resource; default: its store record (key = lower-cased ARM id). */
 export type FindWebPubSubParent = (
@@ -64,7 +46,7 @@ export function sharedPrivateLinkRoutes(
   service: SharedPrivateLinkService,
   options: SharedPrivateLinkRouteOptions = {},
 ): ArmRoute[] {
-  const apiVersions = options.apiVersions ?? sharedPrivateLinkApiVersions;
+  const apiVersions = options.apiVersions ?? webPubSubApiVersions;
   const findParent = options.findParent ?? findParentInStore;
   const route = (
     method: ArmRoute["method"],
