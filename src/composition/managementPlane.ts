@@ -16,7 +16,7 @@ import type { WpslinkConfig } from "../config/schema.js";
 import type { LocalManagedIdentity } from "../events/localManagedIdentity.js";
 import { verifyLoopbackAliases } from "../network/loopbackAliases.js";
 import { ManagedNetwork } from "../network/managedNetwork.js";
-import type { LocalCa } from "../pki/localCa.js";
+import type { LocalCa, ServerCertificate } from "../pki/localCa.js";
 import { createSiteFront, siteFrontCertificateNames, type SiteFront } from "../sitefront/siteFrontServer.js";
 import { openSqliteStore } from "../store/sqliteStore.js";
 import type { Store } from "../store/store.js";
@@ -33,6 +33,8 @@ export interface ManagementPlaneParts {
   readonly siteFront: SiteFront;
   readonly webPubSub: WebPubSubProvider;
   readonly dataPlanes: WebPubSubDataPlanes;
+  /** The certificate for the host names in printed URLs (data planes and the management listener). */
+  readonly serverCertificate: ServerCertificate;
   /** Stops everything in reverse order of construction; the store closes last. */
   close(): Promise<void>;
 }
@@ -87,10 +89,11 @@ export async function buildManagementPlane(inputs: ManagementPlaneInputs): Promi
     backendCa: ca.certPem,
   });
   await siteFront.start();
+  const serverCertificate = ca.issue([...new Set([config.publicHostname, "localhost", "127.0.0.1", "::1"])]);
   const dataPlanes = new WebPubSubDataPlanes({
     host: config.host,
     publicHostname: config.publicHostname,
-    certificate: ca.issue([...new Set([config.publicHostname, "localhost", "127.0.0.1", "::1"])]),
+    certificate: serverCertificate,
     caPem: ca.certPem,
     trace,
     network,
@@ -119,6 +122,7 @@ export async function buildManagementPlane(inputs: ManagementPlaneInputs): Promi
     siteFront,
     webPubSub,
     dataPlanes,
+    serverCertificate,
     close: async () => {
       spe.close();
       web.close();

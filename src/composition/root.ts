@@ -104,7 +104,7 @@ export async function startWpslink(config: WpslinkConfig): Promise<RunningWpslin
     const management = createManagementServer({
       host: config.host,
       port: config.managementPort,
-      tls: ca.issue([...new Set([config.publicHostname, "localhost", "127.0.0.1", "::1"])]),
+      tls: parts.serverCertificate,
       publicHostname: config.publicHostname,
       arm: parts.arm,
       tokenIssuer: parts.issuer,
