@@ -3,14 +3,11 @@
 // upstream URL, the minimal Node proxy in front of the same upstream (the proxy limit), (b) the
 // site front end on the public path, and (c) the private path of an approved shared private
 // endpoint. One wpslink process serves every path, one hub per path.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBenchChild, type BenchChild } from "../harness/benchChild.js";
 import { summariseProfiles } from "../harness/cpuProfile.js";
 import { repositoryRoot } from "../../test/support/wpslinkProcess.js";
 import type { BenchResults } from "../harness/results.js";
-import { clientToken } from "../harness/tokens.js";
 import { startWpslink, type RunningWpslinkTarget } from "../targets/servers.js";
 import { measureWindow } from "./measure.js";
 
@@ -76,51 +73,6 @@ async function processTarget(
     caCertPath: wpslink.summary.caCertPath,
     stop: () => wpslink.stop(),
   };
-}
-
-const clientRoles = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"];
-
-/** The composed stack in its own process, with a Standard resource created through ARM. */
-async function stackTarget(hubs: Record<string, string>, profileDir: string | null): Promise<UpstreamTarget> {
-  const caDir = process.env.WPSLINK_TEST_CA_DIR ?? mkdtempSync(join(tmpdir(), "wpslink-bench-ca-"));
-  const stack = await startBenchChild("targets/compositionStack.ts", {
-    env: { WPSLINK_TEST_CA_DIR: caDir },
-    startTimeoutMs: 120_000,
-    ...(profileDir ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, "upstream")}`] } : {}),
-  });
-  const managementUrl = String(stack.info.managementUrl);
-  const caCertPath = String(stack.info.caCertPath);
-  const arm = await startBenchChild("targets/armSetup.ts", { env: { NODE_EXTRA_CA_CERTS: caCertPath } });
-  try {
-    const resource = {
-      subscriptionId: "00000000-0000-0000-0000-000000000000",
-      resourceGroup: "bench",
-      name: "bench-wps",
-    };
-    const created = await arm.request<{ resourceId: string; primaryKey: string }>(
-      "createWebPubSub",
-      { managementUrl, ...resource, hubs },
-      60_000,
-    );
-    const port = await stack.request<number | null>("dataPlanePort", { resourceId: created.resourceId });
-    if (!port) throw new Error(`no data plane is running for ${created.resourceId}`);
-    const hostHeader = `localhost:${port}`;
-    return {
-      label: "wpslink's composed stack (test/portal/support/privatePathStack.ts) in its own process",
-      pid: stack.pid,
-      host: "127.0.0.1",
-      port,
-      hostHeader,
-      clientPath: async (hub) =>
-        `/client/hubs/${hub}?access_token=${await clientToken(created.primaryKey, `http://${hostHeader}/client/hubs/${hub}`, { roles: clientRoles })}`,
-      resource,
-      managementUrl,
-      caCertPath,
-      stop: () => stack.stop(),
-    };
-  } finally {
-    await arm.stop();
-  }
 }
 
 async function measurePath(
@@ -213,11 +165,8 @@ export async function runUpstream(settings: UpstreamSettings, results: BenchResu
   try {
     target = await processTarget(hubs, settings.profileDir);
     if (!target.managementUrl) {
-      // Every path runs on one target, so the four are comparable.
-      await target.stop();
-      target = await stackTarget(hubs, settings.profileDir);
-      results.notes.push(
-        `Upstream paths measured on ${target.label}: \`wpslink start\` does not serve the management plane and the site front end yet.`,
+      throw new Error(
+        "wpslink start did not report its management URL and site front end; the upstream paths need both",
       );
     }
     const paths: PathSpec[] = [
